@@ -1,0 +1,10 @@
+/**
+ * The Group plugin contract (interface {@code Group} 0.1.0): commit a declared group, watch it converge,
+ * inspect, free and destroy it.
+ */
+@Export
+@Version("0.1.0")
+package io.infrakit.spi.group;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
