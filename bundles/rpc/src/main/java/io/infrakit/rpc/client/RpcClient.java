@@ -75,6 +75,8 @@ public final class RpcClient implements AutoCloseable {
         http.setUserAgentField(null);
         http.setMaxConnectionsPerDestination(256);
         http.setDestinationIdleTimeout(60_000);
+        // give up idle connections before a server's idle timeout (30 s by default) closes them under a request
+        http.setIdleTimeout(20_000);
         try {
             http.start();
         } catch (Exception e) {

@@ -158,13 +158,14 @@ public final class LocalOrRemoteRegistry implements PluginRegistry {
         }
     }
 
+    /** Identifies one socket file: a plugin that restarts binds a new one (the inode may be reused, the time differs). */
     private static Object fileKey(Path socket) {
         if (!SocketFiles.isSocket(socket)) {
             return null;
         }
         try {
             BasicFileAttributes attributes = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return Objects.requireNonNullElse(attributes.fileKey(), attributes.creationTime());
+            return List.of(Objects.requireNonNullElse(attributes.fileKey(), ""), attributes.lastModifiedTime());
         } catch (IOException e) {
             return null;
         }

@@ -86,7 +86,8 @@ final class Dispatcher {
             String type = served.typeOf(params);
             Object plugin = bindings.await(spi, type, deadline);
             if (plugin == null) {
-                return serverError(id, spi.typed() ? "no-plugin:" + type : "rpc: can't find service " + quote(method));
+                // another sub-type is still served: Go's typed servers answer no-plugin:<type>
+                return serverError(id, spi.typed() && bindings.knows(spi) ? "no-plugin:" + type : "rpc: can't find service " + quote(method));
             }
             return JsonRpc.result(id, served.invoke(plugin, params, type));
         } catch (PluginException e) {

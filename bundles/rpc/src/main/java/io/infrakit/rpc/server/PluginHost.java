@@ -37,6 +37,9 @@ public final class PluginHost implements LocalPlugins.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginHost.class);
 
+    /** How much longer than the replacement timeout a socket stays, so requests that waited the whole timeout still get their answer. */
+    private static final long CLOSE_MARGIN_MILLIS = 1000;
+
     /** An open socket. */
     private record Endpoint(String name, Path socket, UnixDomainServerConnector connector) {
     }
@@ -149,7 +152,7 @@ public final class PluginHost implements LocalPlugins.Listener {
             expiries.remove(name);
             closeEndpoint(name);
             problems.remove(name);
-        }), local.graceMillis(), TimeUnit.MILLISECONDS);
+        }), local.graceMillis() + CLOSE_MARGIN_MILLIS, TimeUnit.MILLISECONDS);
         Scheduler.Task previous = expiries.put(name, task);
         if (previous != null) {
             previous.cancel();
