@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -51,7 +51,8 @@ public final class LocalPlugins {
     }
 
     private final long graceMillis;
-    private final Map<String, ServiceBindings> byName = new TreeMap<>();
+    /** Read without locking by every request; written under this object's lock. */
+    private final Map<String, ServiceBindings> byName = new ConcurrentSkipListMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -88,7 +89,7 @@ public final class LocalPlugins {
      * @param name a plugin name
      * @return the bindings, or {@code null} when nothing was ever registered under it (or it expired)
      */
-    public synchronized ServiceBindings get(String name) {
+    public ServiceBindings get(String name) {
         return byName.get(name);
     }
 

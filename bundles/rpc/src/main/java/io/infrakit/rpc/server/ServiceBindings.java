@@ -44,6 +44,9 @@ public final class ServiceBindings {
     private final Condition changed = lock.newCondition();
     private final Map<Key, List<Binding>> live = new HashMap<>();
     private final Map<Key, Long> goneUntil = new HashMap<>();
+    /** What requests read without locking: the best service per slot, rebuilt under the lock at each change. */
+    private volatile Map<Key, Object> best = Map.of();
+    private volatile Set<Spi> served = Set.of();
 
     /**
      * Creates an empty set.
@@ -73,6 +76,7 @@ public final class ServiceBindings {
             list.add(binding);
             list.sort(BEST_FIRST);
             goneUntil.remove(key);
+            publish();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -89,6 +93,7 @@ public final class ServiceBindings {
                 live.remove(key);
                 goneUntil.put(key, System.nanoTime() + graceNanos);
             }
+            publish();
             return live.isEmpty();
         } finally {
             lock.unlock();
@@ -121,6 +126,10 @@ public final class ServiceBindings {
      */
     public Object await(Spi spi, String type, long deadlineNanos) throws InterruptedException {
         Key key = new Key(spi, type);
+        Object now = best.get(key);
+        if (now != null) {
+            return now;
+        }
         lock.lock();
         try {
             while (true) {
@@ -192,6 +201,9 @@ public final class ServiceBindings {
      * @return {@code true} if requests for it should be accepted
      */
     public boolean knows(Spi spi) {
+        if (served.contains(spi)) {
+            return true;
+        }
         lock.lock();
         try {
             return spis(true).contains(spi);
@@ -218,6 +230,14 @@ public final class ServiceBindings {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Rebuilds the lock-free view. Holds the lock. */
+    private void publish() {
+        Map<Key, Object> view = new HashMap<>();
+        live.forEach((k, list) -> view.put(k, list.get(0).service()));
+        best = Map.copyOf(view);
+        served = Set.copyOf(spis(false));
     }
 
     private Set<Spi> spis(boolean withRecent) {
