@@ -97,6 +97,9 @@ public final class Json {
      * @return UTF-8 JSON text
      */
     public static byte[] write(Object value) {
+        if (value == null) {
+            return "null".getBytes(StandardCharsets.UTF_8);
+        }
         try {
             return writer(value.getClass()).writeValueAsBytes(value);
         } catch (IOException e) {
