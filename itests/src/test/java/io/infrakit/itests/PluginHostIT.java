@@ -1,0 +1,480 @@
+package io.infrakit.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.infrakit.rpc.client.RpcClient;
+import io.infrakit.spi.InterfaceSpec;
+import io.infrakit.spi.PluginException;
+import io.infrakit.spi.PluginName;
+import io.infrakit.spi.RawJson;
+import io.infrakit.spi.flavor.FlavorPlugin;
+import io.infrakit.spi.flavor.Health;
+import io.infrakit.spi.group.GroupPlugin;
+import io.infrakit.spi.group.GroupSpec;
+import io.infrakit.spi.instance.Description;
+import io.infrakit.spi.instance.InstancePlugin;
+import io.infrakit.spi.manager.Manager;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.HashSet;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.inject.Inject;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Boots the InfraKit assembly once and proves, over real Unix sockets, that the rpc plugin host serves
+ * every plugin service registered with {@code infrakit.plugin.name}: socket file and permissions,
+ * handshake and one method per SPI, a replacement behind an open socket with no failed call, and the
+ * socket's removal when the name is gone for good.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class PluginHostIT {
+
+    /** System property (set in the container) holding the plugins directory of this run. */
+    private static final String PLUGINS_DIR_PROPERTY = "infrakit.itest.plugins.dir";
+
+    /** How long the host waits for a replacement; kept short so the removal test is quick. */
+    private static final long REPLACEMENT_TIMEOUT_MS = 1000;
+
+    private static final Duration SOCKET_WAIT = Duration.ofSeconds(15);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
+
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+
+    private RpcClient client;
+
+    private Path pluginsDir;
+
+    /**
+     * The container: the assembly under test, the real local Maven repository, and a short plugins
+     * directory (Pax Exam's own unpack path would exceed the 107-byte socket path limit).
+     *
+     * @return the options
+     * @throws IOException if the plugins directory cannot be created
+     */
+    @Configuration
+    public Option[] configuration() throws IOException {
+        // /tmp rather than java.io.tmpdir, which can be long (macOS): socket paths are limited to 107 bytes.
+        Path tmp = Path.of("/tmp");
+        Path dir = Files.createTempDirectory(Files.isWritable(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir")), "ikit");
+        dir.toFile().deleteOnExit();
+        return options(
+                karafDistributionConfiguration()
+                        .frameworkUrl(maven()
+                                .groupId("io.infrakit")
+                                .artifactId("infrakit-karaf-assembly")
+                                .version(required("infrakit.version"))
+                                .type("tar.gz"))
+                        .karafVersion(required("karaf.version"))
+                        .name("InfraKit")
+                        .unpackDirectory(new File("target/exam"))
+                        .useDeployFolder(false),
+                configureConsole().ignoreLocalConsole(),
+                logLevel(LogLevel.WARN),
+                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",
+                        "org.ops4j.pax.url.mvn.localRepository", required("org.ops4j.pax.url.mvn.localRepository")),
+                editConfigurationFilePut("etc/io.infrakit.rpc.cfg", "plugins.dir", dir.toString()),
+                editConfigurationFilePut("etc/io.infrakit.rpc.cfg", "replacement.timeout.ms",
+                        Long.toString(REPLACEMENT_TIMEOUT_MS)),
+                systemProperty(PLUGINS_DIR_PROPERTY).value(dir.toString()));
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("System property " + property + " is not set: run the tests with Maven");
+        }
+        return value;
+    }
+
+    @Before
+    public void setUp() {
+        pluginsDir = Path.of(required(PLUGINS_DIR_PROPERTY));
+        client = new RpcClient(Duration.ofSeconds(10));
+    }
+
+    @After
+    public void tearDown() {
+        for (ServiceRegistration<?> registration : registrations) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // unregistered by the test itself
+            }
+        }
+        client.close();
+    }
+
+    /** (a) A registered plugin service gets the socket {@code <plugins dir>/<name>}, readable by its owner only. */
+    @Test
+    public void registeredPluginGetsAnOwnerOnlySocket() throws Exception {
+        Path socket = pluginsDir.resolve("it-perm");
+        assertFalse("no socket before registration", Files.exists(socket));
+
+        register(new FakeInstancePlugin(List.of()), "it-perm", InstancePlugin.class);
+        SocketFiles.awaitPresent(socket, SOCKET_WAIT);
+
+        assertTrue(socket + " is a Unix domain socket", SocketFiles.isSocket(socket));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        assertEquals(List.of(new InterfaceSpec("Instance", "0.3.0")), client.handshake(socket));
+    }
+
+    /** (b) Handshake and one method of the Instance SPI over the socket. */
+    @Test
+    public void instancePluginAnswersHandshakeAndDescribeInstances() throws Exception {
+        Description web = new Description("i-web-1", null, Map.of("tier", "web", "infrakit.group", "cattle"));
+        Description db = new Description("i-db-1", "db-a", Map.of("tier", "db", "infrakit.group", "pets"));
+        register(new FakeInstancePlugin(List.of(web, db)), "it-instance", InstancePlugin.class);
+        Path socket = awaitSocket("it-instance");
+
+        assertEquals(List.of(new InterfaceSpec("Instance", "0.3.0")), client.handshake(socket));
+        // Go InfraKit 0.3+ clients read "APIs" from Handshake.Implements; the documented Plugin.Implements has "Interfaces".
+        String instanceSpec = "[{\"Name\":\"Instance\",\"Version\":\"0.3.0\"}]";
+        assertJson(instanceSpec, JSON.readTree(client.call(socket, "Handshake.Implements", "{}")).get("APIs"));
+        assertJson(instanceSpec, JSON.readTree(client.call(socket, "Plugin.Implements", "{}")).get("Interfaces"));
+
+        InstancePlugin instances = client.connect(socket, "", InstancePlugin.class);
+        assertEquals("the tag filter reaches the plugin", List.of(db), instances.describeInstances(Map.of("tier", "db")));
+        assertEquals(List.of(web, db), instances.describeInstances(Map.of()));
+        assertEquals(List.of(), instances.describeInstances(Map.of("tier", "cache")));
+        PluginException error = assertThrows(PluginException.class, () -> instances.destroy("i-web-1"));
+        assertTrue(error.getMessage(), error.getMessage().contains("destroy is not supported by this fake"));
+    }
+
+    /** (b) Handshake and one method of the Flavor SPI over the socket. */
+    @Test
+    public void flavorPluginAnswersHandshakeAndHealthy() throws Exception {
+        FakeFlavorPlugin fake = new FakeFlavorPlugin(Health.UNHEALTHY);
+        register(fake, "it-flavor", FlavorPlugin.class);
+        Path socket = awaitSocket("it-flavor");
+
+        assertEquals(List.of(new InterfaceSpec("Flavor", "0.1.0")), client.handshake(socket));
+
+        FlavorPlugin flavor = client.connect(socket, "", FlavorPlugin.class);
+        Description instance = new Description("i-7", "10.0.0.7", Map.of("infrakit.group", "workers"));
+        RawJson properties = new RawJson("{\"Probe\":{\"Port\":8080},\"Retries\":3}");
+
+        assertEquals(Health.UNHEALTHY, flavor.healthy(properties, instance));
+        assertEquals("the instance reaches the plugin", instance, fake.lastInstance.get());
+        assertNotNull("the properties reach the plugin", fake.lastProperties.get());
+        assertEquals("the properties reach the plugin unchanged",
+                JSON.readTree(properties.json()), JSON.readTree(fake.lastProperties.get().json()));
+
+        assertEquals(Health.UNHEALTHY, flavor.healthy(null, instance));
+        assertNull("a null Properties stays null", fake.lastProperties.get());
+    }
+
+    /** (b) One object serving both Group and Manager: handshake lists both, and both answer. */
+    @Test
+    public void groupManagerAnswersHandshakeInspectGroupsAndIsLeader() throws Exception {
+        GroupSpec cattle = new GroupSpec("cattle", new RawJson("{\"Allocation\":{\"Size\":5},\"Instance\":{\"Plugin\":\"instance-file\"}}"));
+        GroupSpec pets = new GroupSpec("pets", new RawJson("{\"Allocation\":{\"LogicalIDs\":[\"a\",\"b\"]}}"));
+        FakeGroupManager fake = new FakeGroupManager(List.of(cattle, pets));
+        register(fake, "it-group", GroupPlugin.class, Manager.class);
+        Path socket = awaitSocket("it-group");
+
+        List<InterfaceSpec> apis = client.handshake(socket);
+        assertEquals("handshake " + apis, 2, apis.size());
+        assertEquals(Set.of(new InterfaceSpec("Group", "0.1.0"), new InterfaceSpec("Manager", "0.1.0")),
+                new HashSet<>(apis));
+
+        GroupPlugin group = client.connect(socket, "", GroupPlugin.class);
+        List<GroupSpec> groups = group.inspectGroups();
+        assertEquals(2, groups.size());
+        assertEquals("cattle", groups.get(0).id());
+        assertEquals(JSON.readTree(cattle.properties().json()), JSON.readTree(groups.get(0).properties().json()));
+        assertEquals("pets", groups.get(1).id());
+        assertEquals(JSON.readTree(pets.properties().json()), JSON.readTree(groups.get(1).properties().json()));
+        PluginException error = assertThrows(PluginException.class, () -> group.describeGroup("nope"));
+        assertTrue(error.getMessage(), error.getMessage().contains("Group nope is not managed here"));
+
+        Manager manager = client.connect(socket, "", Manager.class);
+        assertTrue(manager.isLeader());
+        fake.leader.set(false);
+        assertFalse(manager.isLeader());
+    }
+
+    /**
+     * (c) The service behind a name is replaced while a client calls in a loop: no call fails, the
+     * socket file stays the same, and the new service answers from then on.
+     */
+    @Test
+    public void replacedServiceIsServedBehindTheSameSocketWithoutFailedCalls() throws Exception {
+        String name = "it-swap";
+        ServiceRegistration<?> first = register(
+                new FakeInstancePlugin(List.of(new Description("v1", null, Map.of("version", "1")))),
+                name, InstancePlugin.class);
+        Path socket = awaitSocket(name);
+        Object socketIdentity = SocketFiles.identity(socket);
+        InstancePlugin plugin = client.connect(socket, "", InstancePlugin.class);
+
+        CallLoop loop = new CallLoop(plugin);
+        Thread thread = new Thread(loop, "it-swap-client");
+        thread.start();
+        try {
+            loop.await(loop.sawFirst, "the client reached the first service");
+
+            first.unregister();
+            loop.afterUnregister.set(true);
+            // Leave the name without a service until the client has issued a call after the removal, or
+            // is held in one issued before it. The bound only limits how long the gap may last.
+            loop.calledDuringGap.await(300, TimeUnit.MILLISECONDS);
+            loop.replacing.set(true);
+            register(new FakeInstancePlugin(List.of(new Description("v2", null, Map.of("version", "2")))),
+                    name, InstancePlugin.class);
+
+            loop.await(loop.sawSecond, "the client reached the replacement");
+        } finally {
+            loop.stop.set(true);
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        assertFalse("the client loop ended", thread.isAlive());
+
+        if (!loop.failures.isEmpty()) {
+            throw new AssertionError(loop.failures.size() + " of " + loop.calls.get() + " calls failed; first: "
+                    + describe(loop.failures.get(0)));
+        }
+        assertTrue("calls before the replacement: " + loop.firstCalls.get(), loop.firstCalls.get() > 0);
+        assertTrue("calls after the replacement: " + loop.secondCalls.get(), loop.secondCalls.get() > 0);
+        assertFalse("the old service answered after the new one had", loop.firstAfterSecond.get());
+        assertTrue("calls issued while the name had no service were answered by the replacement",
+                loop.heldCalls.get() > 0);
+        assertEquals("the socket file was kept across the replacement", socketIdentity, SocketFiles.identity(socket));
+        assertEquals("v2", plugin.describeInstances(Map.of()).get(0).id());
+    }
+
+    /** (d) Once a name is unregistered for good its socket goes away, and calls to it fail. */
+    @Test
+    public void unregisteredNameLosesItsSocket() throws Exception {
+        ServiceRegistration<?> registration = register(new FakeInstancePlugin(List.of()), "it-gone", InstancePlugin.class);
+        Path socket = awaitSocket("it-gone");
+        assertEquals(List.of(new InterfaceSpec("Instance", "0.3.0")), client.handshake(socket));
+
+        registration.unregister();
+        SocketFiles.awaitAbsent(socket, Duration.ofMillis(REPLACEMENT_TIMEOUT_MS).plus(SOCKET_WAIT));
+
+        assertThrows(PluginException.class, () -> client.handshake(socket));
+    }
+
+    /**
+     * The assembly's defaults: the ssh console and JMX listen on the loopback interface only, and no
+     * user or key is shipped (etc/users.properties and etc/keys.properties define none).
+     */
+    @Test
+    public void consoleListensOnLoopbackOnlyAndNoUserIsShipped() throws Exception {
+        Dictionary<String, Object> shell = configAdmin.getConfiguration("org.apache.karaf.shell", null).getProperties();
+        assertNotNull("org.apache.karaf.shell is configured", shell);
+        assertEquals("127.0.0.1", String.valueOf(shell.get("sshHost")).trim());
+        int sshPort = Integer.parseInt(String.valueOf(shell.get("sshPort")).trim());
+
+        Dictionary<String, Object> jmx = configAdmin.getConfiguration("org.apache.karaf.management", null).getProperties();
+        assertNotNull("org.apache.karaf.management is configured", jmx);
+        assertEquals("127.0.0.1", String.valueOf(jmx.get("rmiRegistryHost")).trim());
+        assertEquals("127.0.0.1", String.valueOf(jmx.get("rmiServerHost")).trim());
+
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), sshPort);
+        Await.until(Duration.ofSeconds(30), "ssh answers on " + loopback,
+                () -> sshBanner(loopback).startsWith("SSH-2.0-"));
+        for (InetAddress other : nonLoopbackAddresses()) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(other, sshPort), 2000);
+                throw new AssertionError("ssh answers on " + other + ":" + sshPort);
+            } catch (ConnectException | SocketTimeoutException expected) {
+                // not listening there
+            }
+        }
+
+        Path etc = Path.of(required("karaf.etc"));
+        assertEquals("users in etc/users.properties", List.of(), settings(etc.resolve("users.properties"), ""));
+        assertEquals("users in etc/keys.properties", List.of(), settings(etc.resolve("keys.properties"), "_g_"));
+    }
+
+    private static String sshBanner(InetSocketAddress address) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(address, 2000);
+            socket.setSoTimeout(5000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            String line = in.readLine();
+            return line == null ? "" : line;
+        }
+    }
+
+    private static List<InetAddress> nonLoopbackAddresses() throws IOException {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (address instanceof Inet4Address) {
+                        addresses.add(address);
+                    }
+                }
+            }
+        }
+        return addresses;
+    }
+
+    /** The non-comment lines of a properties file, except those starting with {@code ignoredPrefix} (group definitions). */
+    private static List<String> settings(Path file, String ignoredPrefix) throws IOException {
+        return Files.readAllLines(file).stream()
+                .map(String::trim)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#") && !line.startsWith("!"))
+                .filter(line -> ignoredPrefix.isEmpty() || !line.startsWith(ignoredPrefix))
+                .toList();
+    }
+
+    private ServiceRegistration<?> register(Object service, String name, Class<?>... interfaces) {
+        String[] classes = new String[interfaces.length];
+        for (int i = 0; i < interfaces.length; i++) {
+            classes[i] = interfaces[i].getName();
+        }
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(PluginName.SERVICE_PROPERTY, name);
+        ServiceRegistration<?> registration = context.registerService(classes, service, properties);
+        registrations.add(registration);
+        return registration;
+    }
+
+    private Path awaitSocket(String name) throws IOException, InterruptedException {
+        Path socket = pluginsDir.resolve(name);
+        SocketFiles.awaitPresent(socket, SOCKET_WAIT);
+        return socket;
+    }
+
+    /** An exception and its causes on one line (Pax Exam reports only part of a remote failure's chain). */
+    private static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder(String.valueOf(failure));
+        for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            text.append(" <- ").append(cause);
+        }
+        return text.toString();
+    }
+
+    private static void assertJson(String expected, JsonNode actual) throws IOException {
+        assertEquals(JSON.readTree(expected), actual);
+    }
+
+    /** Calls DescribeInstances in a loop and sorts every answer into first service, second service or failure. */
+    private static final class CallLoop implements Runnable {
+        final InstancePlugin plugin;
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicBoolean afterUnregister = new AtomicBoolean();
+        final AtomicBoolean firstAfterSecond = new AtomicBoolean();
+        final AtomicInteger calls = new AtomicInteger();
+        final AtomicInteger firstCalls = new AtomicInteger();
+        final AtomicInteger secondCalls = new AtomicInteger();
+        final AtomicInteger heldCalls = new AtomicInteger();
+        final AtomicBoolean replacing = new AtomicBoolean();
+        final CountDownLatch sawFirst = new CountDownLatch(20);
+        final CountDownLatch calledDuringGap = new CountDownLatch(1);
+        final CountDownLatch sawSecond = new CountDownLatch(20);
+        final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+
+        CallLoop(InstancePlugin plugin) {
+            this.plugin = plugin;
+        }
+
+        /** Waits for a latch, reporting the calls that failed meanwhile if it is not reached in time. */
+        void await(CountDownLatch latch, String what) throws InterruptedException {
+            if (!latch.await(20, TimeUnit.SECONDS)) {
+                throw new AssertionError("Not in time: " + what + " (" + calls.get() + " calls, " + failures.size()
+                        + " failed" + (failures.isEmpty() ? "" : ", first: " + describe(failures.get(0))) + ")");
+            }
+        }
+
+        @Override
+        public void run() {
+            while (!stop.get()) {
+                calls.incrementAndGet();
+                if (afterUnregister.get()) {
+                    calledDuringGap.countDown();
+                }
+                boolean issuedBeforeReplacement = !replacing.get();
+                try {
+                    List<Description> answer = plugin.describeInstances(Map.of());
+                    String id = answer.size() == 1 ? answer.get(0).id() : null;
+                    if ("v1".equals(id)) {
+                        firstCalls.incrementAndGet();
+                        if (secondCalls.get() > 0) {
+                            firstAfterSecond.set(true);
+                        }
+                        sawFirst.countDown();
+                    } else if ("v2".equals(id)) {
+                        secondCalls.incrementAndGet();
+                        if (issuedBeforeReplacement) {
+                            heldCalls.incrementAndGet();
+                        }
+                        sawSecond.countDown();
+                    } else {
+                        failures.add(new AssertionError("unexpected answer " + answer));
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                    if (failures.size() > 100) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
