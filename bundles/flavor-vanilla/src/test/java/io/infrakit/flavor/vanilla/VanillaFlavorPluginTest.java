@@ -1,0 +1,58 @@
+package io.infrakit.flavor.vanilla;
+
+import io.infrakit.rpc.wire.WireJsonCodec;
+import io.infrakit.spi.PluginException;
+import io.infrakit.spi.RawJson;
+import io.infrakit.spi.flavor.Health;
+import io.infrakit.spi.group.Allocation;
+import io.infrakit.spi.instance.Description;
+import io.infrakit.spi.instance.InstanceSpec;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class VanillaFlavorPluginTest {
+
+    private final VanillaFlavorPlugin vanilla = new VanillaFlavorPlugin(new WireJsonCodec());
+
+    @Test
+    void prepareAppendsInitLinesAndMergesTagsAsObservedFromGo() throws Exception {
+        InstanceSpec in = new InstanceSpec(new RawJson("{\"Note\":\"x\"}"), Map.of("infrakit.group", "g"), "first", null, null);
+        InstanceSpec out = vanilla.prepare(new RawJson("{\"Init\":[\"line1\",\"line2\"],\"Tags\":{\"tier\":\"web\"}}"), in, Allocation.ofSize(1));
+        assertEquals(new InstanceSpec(new RawJson("{\"Note\":\"x\"}"), Map.of("infrakit.group", "g", "tier", "web"), "first\nline1\nline2", null, null), out);
+    }
+
+    @Test
+    void anEmptyInitIsNotALine() throws Exception {
+        InstanceSpec out = vanilla.prepare(new RawJson("{\"Init\":[\"a\",\"b\"]}"), new InstanceSpec(null, null, "", "lid", null), Allocation.ofSize(1));
+        assertEquals("a\nb", out.init());
+        assertEquals(Map.of(), out.tags());
+        assertEquals("lid", out.logicalID());
+        assertEquals("", vanilla.prepare(null, new InstanceSpec(null, null, "", null, null), Allocation.ofSize(1)).init());
+    }
+
+    @Test
+    void flavorTagsWinOverTheInstancesTags() throws Exception {
+        InstanceSpec out = vanilla.prepare(new RawJson("{\"Tags\":{\"tier\":\"db\"}}"),
+                new InstanceSpec(null, Map.of("tier", "web"), "", null, null), Allocation.ofSize(1));
+        assertEquals(Map.of("tier", "db"), out.tags());
+    }
+
+    @Test
+    void validateRejectsPropertiesOfTheWrongShape() throws Exception {
+        vanilla.validate(new RawJson("{\"Init\":[],\"Tags\":{}}"), Allocation.ofSize(1));
+        PluginException e = assertThrows(PluginException.class, () -> vanilla.validate(new RawJson("{\"Init\":\"one line\"}"), Allocation.ofSize(1)));
+        assertTrue(e.getMessage().startsWith("Invalid properties: at Init"), e.getMessage());
+        assertThrows(PluginException.class, () -> vanilla.validate(new RawJson("{\"Tags\":{\"n\":1}}"), Allocation.ofSize(1)));
+    }
+
+    @Test
+    void alwaysHealthy() {
+        assertEquals(Health.HEALTHY, vanilla.healthy(null, new Description("i", null, null)));
+    }
+}
