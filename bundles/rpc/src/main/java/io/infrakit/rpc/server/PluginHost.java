@@ -94,7 +94,7 @@ public final class PluginHost implements LocalPlugins.Listener {
         this.handler = new RpcHandler(new Dispatcher(local), name -> {
             ServiceBindings b = local.get(name);
             return ApiDescription.describe(b == null ? java.util.List.of() : b.interfaces());
-        }, maxBodyBytes, pool);
+        }, maxBodyBytes);
         server.setHandler(handler);
         server.start();
         SocketFiles.ensureDirectory(dir, group);

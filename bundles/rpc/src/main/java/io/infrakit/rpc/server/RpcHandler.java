@@ -9,13 +9,12 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -29,13 +28,11 @@ final class RpcHandler extends Handler.Abstract {
     private final Dispatcher dispatcher;
     private final Function<String, byte[]> apiDescription;
     private final int maxBodyBytes;
-    private final Executor executor;
 
-    RpcHandler(Dispatcher dispatcher, Function<String, byte[]> apiDescription, int maxBodyBytes, Executor executor) {
+    RpcHandler(Dispatcher dispatcher, Function<String, byte[]> apiDescription, int maxBodyBytes) {
         this.dispatcher = dispatcher;
         this.apiDescription = apiDescription;
         this.maxBodyBytes = maxBodyBytes;
-        this.executor = executor;
     }
 
     void serve(Connector connector, String name) {
@@ -80,23 +77,60 @@ final class RpcHandler extends Handler.Abstract {
             tooLarge(response, callback);
             return;
         }
-        CompletableFuture<byte[]> body = Content.Source.asByteArrayAsync(request, maxBodyBytes);
-        if (body.isDone()) {
-            answer(name, body.getNow(null), body.isCompletedExceptionally(), response, callback);
-        } else {
-            // the body arrives later: answer on a pool thread, since the plugin call may block
-            body.whenCompleteAsync((bytes, failure) -> answer(name, bytes, failure != null, response, callback), executor);
-        }
+        new BodyReader(request, name, response, callback).run();
     }
 
-    private void answer(String name, byte[] body, boolean failed, Response response, Callback callback) {
-        if (failed || body == null) {
-            // the only read failure a live connection can cause is a body over the limit
-            tooLarge(response, callback);
-            return;
+    /**
+     * Reads a request body up to the limit, without blocking a thread while it arrives. Over the limit it
+     * stops reading and answers 413; the unread rest makes Jetty close the connection afterwards.
+     */
+    private final class BodyReader implements Runnable {
+        private final Request request;
+        private final String name;
+        private final Response response;
+        private final Callback callback;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream(512);
+
+        BodyReader(Request request, String name, Response response, Callback callback) {
+            this.request = request;
+            this.name = name;
+            this.response = response;
+            this.callback = callback;
         }
-        byte[] out = dispatcher.dispatch(name, body);
-        json(response, callback, out);
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    callback.failed(chunk.getFailure());
+                    return;
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                if (body.size() + bytes.remaining() > maxBodyBytes) {
+                    chunk.release();
+                    tooLarge(response, callback);
+                    return;
+                }
+                if (bytes.hasArray()) {
+                    body.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+                } else {
+                    byte[] copy = new byte[bytes.remaining()];
+                    bytes.get(copy);
+                    body.write(copy, 0, copy.length);
+                }
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last) {
+                    json(response, callback, dispatcher.dispatch(name, body.toByteArray()));
+                    return;
+                }
+            }
+        }
     }
 
     private void tooLarge(Response response, Callback callback) {

@@ -1,5 +1,6 @@
 package io.infrakit.rpc.wire;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
 import io.infrakit.spi.RawJson;
+import io.infrakit.spi.group.GroupDescription;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -56,6 +58,7 @@ public final class Json {
                     .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .addMixIn(GroupDescription.class, GroupDescriptionExtras.class)
             .addModule(new SimpleModule("infrakit-raw-json")
                     .addSerializer(RawJson.class, new RawJsonSerializer())
                     .addDeserializer(RawJson.class, new RawJsonDeserializer()))
@@ -189,6 +192,15 @@ public final class Json {
             }
         }
         return out == null ? json : out.toString();
+    }
+
+    /** The product's additions to a group description are left out when empty, so the original's shape is unchanged. */
+    private interface GroupDescriptionExtras {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String update();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String error();
     }
 
     /** Go's field names: the record component with its first letter capitalised; {@code id} and {@code ok} in capitals. */

@@ -183,7 +183,11 @@ public final class JsonRpc {
             gen.writeFieldName("result");
             Json.write(gen, result);
             gen.writeFieldName("id");
-            gen.writeRawValue(id);
+            if (id == null) {
+                gen.writeNull();
+            } else {
+                gen.writeRawValue(id);
+            }
         });
     }
 

@@ -56,6 +56,8 @@ class WireFormatTest {
         assertEquals("{\"Groups\":null}", json(new InspectGroupsResponse(null)));
         assertEquals("{\"Description\":{\"Instances\":[{\"ID\":\"i\",\"LogicalID\":null,\"Tags\":null}],\"Converged\":true}}",
                 json(new DescribeGroupResponse(new GroupDescription(List.of(new Description("i", null, null)), true))));
+        assertEquals("{\"Description\":{\"Instances\":null,\"Converged\":false,\"Update\":\"rolling\",\"Error\":\"stuck\"}}",
+                json(new DescribeGroupResponse(new GroupDescription(null, false, "rolling", "stuck"))));
         assertEquals("{\"OK\":true}", json(CommonMessages.Ok.TRUE));
         assertEquals("{\"Size\":3,\"LogicalIDs\":null}", json(Allocation.ofSize(3)));
         assertEquals("{\"ID\":\"vol\",\"Type\":\"ebs\"}", json(new Attachment("vol", "ebs")));

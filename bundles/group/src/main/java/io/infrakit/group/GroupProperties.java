@@ -1,0 +1,111 @@
+package io.infrakit.group;
+
+import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.PluginException;
+import io.infrakit.spi.RawJson;
+import io.infrakit.spi.group.Allocation;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code Properties} of a group managed by the default group plugin:
+ * {@code {"Instance":{"Plugin","Properties"},"Flavor":{"Plugin","Properties"},"Allocation":{"Size"|"LogicalIDs"},"Update":{...}}}.
+ *
+ * @param instance the instance plugin and its properties
+ * @param flavor the flavor plugin and its properties
+ * @param allocation the size, or the logical IDs
+ * @param update how rolling updates proceed; optional
+ */
+public record GroupProperties(PluginSpec instance, PluginSpec flavor, Allocation allocation, UpdatePolicy update) {
+
+    /**
+     * A plugin and its opaque properties.
+     *
+     * @param plugin the plugin name ({@code name} or {@code name/type})
+     * @param properties the plugin's properties, or {@code null}
+     */
+    public record PluginSpec(String plugin, RawJson properties) {
+        /** Turns a missing name into {@code ""}. */
+        public PluginSpec {
+            plugin = Objects.requireNonNullElse(plugin, "");
+        }
+    }
+
+    /**
+     * Rolling update settings, all optional. The defaults replace one instance at a time, as the original did.
+     *
+     * @param maxUnavailable how many members may be missing or not yet healthy at once (default 1)
+     * @param maxSurge how many extra instances may be created during the roll (default 0; Size groups only)
+     * @param minHealthySeconds how long a new instance must stay healthy before the roll moves on (default 0)
+     * @param healthTimeoutSeconds how long a new instance may take to become healthy before the update stops (default 600)
+     */
+    public record UpdatePolicy(Integer maxUnavailable, Integer maxSurge, Integer minHealthySeconds, Integer healthTimeoutSeconds) {
+        static final UpdatePolicy DEFAULT = new UpdatePolicy(1, 0, 0, 600);
+
+        /** Fills in the defaults. */
+        public UpdatePolicy {
+            maxUnavailable = Objects.requireNonNullElse(maxUnavailable, 1);
+            maxSurge = Objects.requireNonNullElse(maxSurge, 0);
+            minHealthySeconds = Objects.requireNonNullElse(minHealthySeconds, 0);
+            healthTimeoutSeconds = Objects.requireNonNullElse(healthTimeoutSeconds, 600);
+        }
+    }
+
+    /**
+     * Decodes and checks group properties, with the original's error messages.
+     *
+     * @param properties the group's properties
+     * @param json the JSON codec
+     * @return the parsed properties
+     * @throws PluginException if they are invalid
+     */
+    public static GroupProperties parse(RawJson properties, JsonCodec json) throws PluginException {
+        GroupProperties p = json.decode(properties, GroupProperties.class);
+        if (p == null) {
+            p = new GroupProperties(null, null, null, null);
+        }
+        Allocation allocation = p.allocation() == null ? new Allocation(0, null) : p.allocation();
+        boolean byIds = allocation.logicalIDs() != null && !allocation.logicalIDs().isEmpty();
+        if (!byIds && allocation.size() == 0) {
+            throw new PluginException("Allocation must not be blank");
+        }
+        if (byIds && allocation.size() > 0) {
+            throw new PluginException("Only one Allocation method may be used");
+        }
+        if (byIds) {
+            List<String> ids = allocation.logicalIDs();
+            if (new HashSet<>(ids).size() != ids.size() || ids.stream().anyMatch(id -> id == null || id.isBlank())) {
+                throw new PluginException("LogicalIDs must be unique and not blank: " + ids);
+            }
+        }
+        UpdatePolicy update = p.update() == null ? UpdatePolicy.DEFAULT : p.update();
+        if (update.maxUnavailable() < 0 || update.maxSurge() < 0 || update.minHealthySeconds() < 0 || update.healthTimeoutSeconds() <= 0) {
+            throw new PluginException("Update settings must not be negative, and HealthTimeoutSeconds must be positive: " + update);
+        }
+        if (update.maxUnavailable() == 0 && (update.maxSurge() == 0 || byIds)) {
+            throw new PluginException("Update.MaxUnavailable 0 needs a MaxSurge above 0 (and a Size allocation), or no update could ever proceed");
+        }
+        return new GroupProperties(p.instance() == null ? new PluginSpec("", null) : p.instance(),
+                p.flavor() == null ? new PluginSpec("", null) : p.flavor(), allocation, update);
+    }
+
+    /**
+     * Whether members are pets with logical IDs rather than a counted size.
+     *
+     * @return {@code true} for a quorum
+     */
+    public boolean isQuorum() {
+        return allocation.logicalIDs() != null && !allocation.logicalIDs().isEmpty();
+    }
+
+    /**
+     * The number of members declared.
+     *
+     * @return the size, or the number of logical IDs
+     */
+    public int targetSize() {
+        return isQuorum() ? allocation.logicalIDs().size() : (int) Math.min(Integer.MAX_VALUE, allocation.size());
+    }
+}
