@@ -1,0 +1,86 @@
+package io.infrakit.group;
+
+import io.infrakit.spi.PluginException;
+import io.infrakit.spi.flavor.FlavorPlugin;
+import io.infrakit.spi.instance.InstancePlugin;
+import io.infrakit.spi.registry.PluginNotFoundException;
+import io.infrakit.spi.registry.PluginRegistry;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Every call the group plugin makes into another plugin goes through here: plugins are looked up by name
+ * at each use (so a replaced plugin is used at the next call), and each call has a timeout and turns any
+ * failure, even a runtime exception of a local plugin, into a {@link PluginException}. A hung plugin
+ * costs a thread, never a group's loop.
+ */
+final class PluginCalls {
+
+    /** A call into a plugin. */
+    interface Call<T> {
+        T call() throws PluginException;
+    }
+
+    private final Supplier<PluginRegistry> registry;
+    private final ExecutorService pool;
+    private final long timeoutMillis;
+
+    PluginCalls(Supplier<PluginRegistry> registry, ExecutorService pool, long timeoutMillis) {
+        this.registry = registry;
+        this.pool = pool;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    InstancePlugin instance(String name) throws PluginException {
+        return lookup(name, InstancePlugin.class, "Instance");
+    }
+
+    FlavorPlugin flavor(String name) throws PluginException {
+        return lookup(name, FlavorPlugin.class, "Flavor");
+    }
+
+    private <T> T lookup(String name, Class<T> type, String kind) throws PluginException {
+        PluginRegistry r = registry.get();
+        if (r == null) {
+            throw new PluginException("Failed to find " + kind + " plugin '" + name + "':the plugin registry is not available");
+        }
+        try {
+            return r.lookup(name, type);
+        } catch (PluginNotFoundException | IllegalArgumentException e) {
+            throw new PluginException("Failed to find " + kind + " plugin '" + name + "':" + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs a call with the timeout.
+     *
+     * @param what the call, in words, for errors
+     * @param call the call
+     * @return its result
+     * @throws PluginException if it failed, threw or timed out
+     */
+    <T> T call(String what, Call<T> call) throws PluginException {
+        Future<T> future = pool.submit(call::call);
+        try {
+            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new PluginException(what + " did not answer within " + timeoutMillis + " ms", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof PluginException pe) {
+                throw pe;
+            }
+            throw new PluginException(what + " failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new PluginException(what + " was interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.infrakit.group;
+
+import io.infrakit.rpc.wire.WireJsonCodec;
+import io.infrakit.spi.PluginException;
+import io.infrakit.spi.RawJson;
+import io.infrakit.spi.Tags;
+import io.infrakit.spi.flavor.FlavorPlugin;
+import io.infrakit.spi.flavor.Health;
+import io.infrakit.spi.group.Allocation;
+import io.infrakit.spi.group.GroupSpec;
+import io.infrakit.spi.instance.Description;
+import io.infrakit.spi.instance.InstancePlugin;
+import io.infrakit.spi.instance.InstanceSpec;
+import io.infrakit.spi.registry.PluginInfo;
+import io.infrakit.spi.registry.PluginNotFoundException;
+import io.infrakit.spi.registry.PluginRegistry;
+
+import java.lang.annotation.Annotation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/** In-memory plugins and a registry for testing the group plugin without a framework. */
+final class Fixture implements AutoCloseable {
+
+    static final String CATTLE = """
+            {"ID":"cattle","Properties":{"Allocation":{"Size":%d},
+             "Instance":{"Plugin":"instance-mem","Properties":{"Note":"Instance properties version %s"}},
+             "Flavor":{"Plugin":"flavor-test","Properties":{"Init":["docker pull nginx:alpine","docker run -d -p 80:80 nginx-alpine"],
+                       "Tags":{"tier":"web","project":"infrakit"}}}%s}}""";
+
+    /** An instance plugin keeping instances in memory. */
+    static final class Memory implements InstancePlugin {
+        final Map<String, Description> instances = new ConcurrentHashMap<>();
+        final AtomicInteger provisions = new AtomicInteger();
+        final AtomicInteger destroys = new AtomicInteger();
+        final AtomicInteger seq = new AtomicInteger();
+        volatile boolean failDescribe;
+        volatile boolean failProvision;
+        volatile boolean dropTags;
+        /** The fewest and most instances there ever were right after a destroy or a provision. */
+        final AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
+        final AtomicInteger most = new AtomicInteger();
+
+        @Override
+        public void validate(RawJson properties) throws PluginException {
+            if (properties != null && properties.json().contains("invalid")) {
+                throw new PluginException("instance properties are invalid");
+            }
+        }
+
+        @Override
+        public String provision(InstanceSpec spec) throws PluginException {
+            provisions.incrementAndGet();
+            if (failProvision) {
+                throw new PluginException("out of capacity");
+            }
+            String id = String.format("inst-%04d", seq.incrementAndGet());
+            instances.put(id, new Description(id, spec.logicalID(), dropTags ? Map.of() : spec.tags()));
+            most.accumulateAndGet(instances.size(), Math::max);
+            return id;
+        }
+
+        @Override
+        public void label(String instance, Map<String, String> labels) {
+        }
+
+        @Override
+        public void destroy(String instance) throws PluginException {
+            destroys.incrementAndGet();
+            if (instances.remove(instance) == null) {
+                throw new PluginException("no such instance " + instance);
+            }
+            fewest.accumulateAndGet(instances.size(), Math::min);
+        }
+
+        @Override
+        public List<Description> describeInstances(Map<String, String> tags) throws PluginException {
+            if (failDescribe) {
+                throw new PluginException("the cloud API is down");
+            }
+            List<Description> out = new ArrayList<>();
+            instances.values().forEach(d -> {
+                if (Tags.matches(d.tags(), tags)) {
+                    out.add(d);
+                }
+            });
+            return out;
+        }
+
+        List<Description> group(String id) {
+            return instances.values().stream().filter(d -> id.equals(d.tags().get("infrakit.group"))).toList();
+        }
+
+        long at(String sha) {
+            return instances.values().stream().filter(d -> sha.equals(d.tags().get("infrakit.config_sha"))).count();
+        }
+    }
+
+    /** A flavor whose health is a function of the instance, recording drains. */
+    static final class Flavor implements FlavorPlugin {
+        volatile Function<Description, Health> health = d -> Health.HEALTHY;
+        final List<String> drained = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void validate(RawJson properties, Allocation allocation) {
+        }
+
+        @Override
+        public InstanceSpec prepare(RawJson properties, InstanceSpec spec, Allocation allocation) {
+            Map<String, String> tags = new java.util.TreeMap<>(spec.tags());
+            tags.put("tier", "web");
+            tags.put("project", "infrakit");
+            return spec.withTags(tags).withInit("docker pull nginx:alpine\ndocker run -d -p 80:80 nginx-alpine");
+        }
+
+        @Override
+        public Health healthy(RawJson properties, Description instance) {
+            return health.apply(instance);
+        }
+
+        @Override
+        public void drain(RawJson properties, Description instance) {
+            drained.add(instance.id());
+        }
+    }
+
+    final Memory instances = new Memory();
+    final Flavor flavor = new Flavor();
+    volatile boolean instancePluginMissing;
+    final WireJsonCodec json = new WireJsonCodec();
+    final PluginRegistry registry = new PluginRegistry() {
+        @Override
+        public <T> T lookup(String name, Class<T> spi) throws PluginNotFoundException {
+            if (name.equals("instance-mem") && spi == InstancePlugin.class && !instancePluginMissing) {
+                return spi.cast(instances);
+            }
+            if (name.equals("flavor-test") && spi == FlavorPlugin.class) {
+                return spi.cast(flavor);
+            }
+            throw new PluginNotFoundException("Plugin not found: " + name + " (looked up using a test registry)");
+        }
+
+        @Override
+        public List<PluginInfo> plugins() {
+            return List.of();
+        }
+    };
+    final DefaultGroupPlugin plugin;
+
+    Fixture(long pollMillis, long unhealthyGraceMillis) {
+        plugin = plugin(pollMillis, unhealthyGraceMillis);
+    }
+
+    DefaultGroupPlugin plugin(long pollMillis, long unhealthyGraceMillis) {
+        return new DefaultGroupPlugin(config(pollMillis, unhealthyGraceMillis, 1000), registry, json);
+    }
+
+    static GroupSpec cattle(int size, String version, String extra) throws PluginException {
+        String text = String.format(CATTLE, size, version, extra == null ? "" : "," + extra);
+        return new WireJsonCodec().decode(new RawJson(text), GroupSpec.class);
+    }
+
+    @Override
+    public void close() {
+        plugin.close();
+    }
+
+    static DefaultGroupPlugin.Config config(long pollMillis, long unhealthyGraceMillis, long pendingTimeoutMillis) {
+        return new DefaultGroupPlugin.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return DefaultGroupPlugin.Config.class;
+            }
+
+            @Override
+            public String infrakit_plugin_name() {
+                return "group";
+            }
+
+            @Override
+            public long poll_interval_ms() {
+                return pollMillis;
+            }
+
+            @Override
+            public int max_parallel() {
+                return 4;
+            }
+
+            @Override
+            public int max_creations_per_cycle() {
+                return 50;
+            }
+
+            @Override
+            public long unhealthy_grace_ms() {
+                return unhealthyGraceMillis;
+            }
+
+            @Override
+            public long pending_timeout_ms() {
+                return pendingTimeoutMillis;
+            }
+
+            @Override
+            public long call_timeout_ms() {
+                return 2000;
+            }
+        };
+    }
+}
