@@ -30,6 +30,7 @@ import io.infrakit.spi.group.GroupDescription;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -159,6 +160,28 @@ public final class Json {
     }
 
     /**
+     * The exact bytes of the value at the parser's current token, which is consumed.
+     *
+     * @param p a parser reading {@code source}
+     * @param source the bytes the parser reads
+     * @return a copy of the value's bytes
+     * @throws IOException if the value cannot be read
+     */
+    static byte[] slice(JsonParser p, byte[] source) throws IOException {
+        long start = p.currentTokenLocation().getByteOffset();
+        if (p.currentToken().isStructStart()) {
+            p.skipChildren();
+        } else {
+            p.finishToken();
+        }
+        long end = p.currentLocation().getByteOffset();
+        if (start < 0 || end <= start || end > source.length) {
+            throw new IOException("cannot locate a raw value in its source");
+        }
+        return Arrays.copyOfRange(source, (int) start, (int) end);
+    }
+
+    /**
      * Removes the whitespace between the tokens of JSON text, as Go does when it embeds raw JSON in a
      * message. Everything else (key order, number spelling, string escapes) stays as it is.
      *
@@ -239,17 +262,7 @@ public final class Json {
         public RawJson deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             Object source = ctxt.getAttribute(SOURCE);
             if (source instanceof byte[] bytes) {
-                long start = p.currentTokenLocation().getByteOffset();
-                if (p.currentToken().isStructStart()) {
-                    p.skipChildren();
-                } else {
-                    p.finishToken();
-                }
-                long end = p.currentLocation().getByteOffset();
-                if (start >= 0 && end > start && end <= bytes.length) {
-                    return new RawJson(new String(bytes, (int) start, (int) (end - start), StandardCharsets.UTF_8));
-                }
-                throw new IllegalStateException("cannot locate raw value in its source");
+                return new RawJson(new String(slice(p, bytes), StandardCharsets.UTF_8));
             }
             StringWriter text = new StringWriter();
             try (JsonGenerator gen = p.getCodec().getFactory().createGenerator(text)) {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * JSON-RPC 2.0 framing as the Go InfraKit (gorilla/rpc json2) speaks it: envelope fields matched without
@@ -83,9 +82,9 @@ public final class JsonRpc {
                     method = value == JsonToken.VALUE_STRING ? p.getText() : "";
                     p.skipChildren();
                 } else if (field.equalsIgnoreCase("params")) {
-                    params = value == JsonToken.VALUE_NULL ? skip(p) : slice(p, body);
+                    params = value == JsonToken.VALUE_NULL ? skip(p) : Json.slice(p, body);
                 } else if (field.equalsIgnoreCase("id")) {
-                    id = value == JsonToken.VALUE_NULL ? skipText(p) : new String(slice(p, body), StandardCharsets.UTF_8);
+                    id = value == JsonToken.VALUE_NULL ? skipText(p) : new String(Json.slice(p, body), StandardCharsets.UTF_8);
                 } else {
                     p.skipChildren();
                 }
@@ -111,7 +110,7 @@ public final class JsonRpc {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 if (field.equalsIgnoreCase("result")) {
-                    result = value == JsonToken.VALUE_NULL ? null : slice(p, body);
+                    result = value == JsonToken.VALUE_NULL ? null : Json.slice(p, body);
                 } else if (field.equalsIgnoreCase("error") && value == JsonToken.START_OBJECT) {
                     error = readError(p);
                 } else {
@@ -276,19 +275,8 @@ public final class JsonRpc {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new IOException("not a JSON array");
             }
-            return p.nextToken() == JsonToken.END_ARRAY ? null : slice(p, array);
+            return p.nextToken() == JsonToken.END_ARRAY ? null : Json.slice(p, array);
         }
     }
 
-    /** The exact bytes of the value at the current token. */
-    private static byte[] slice(JsonParser p, byte[] body) throws IOException {
-        long start = p.currentTokenLocation().getByteOffset();
-        if (p.currentToken().isStructStart()) {
-            p.skipChildren();
-        } else {
-            p.finishToken();
-        }
-        long end = p.currentLocation().getByteOffset();
-        return Arrays.copyOfRange(body, (int) start, (int) end);
-    }
 }
