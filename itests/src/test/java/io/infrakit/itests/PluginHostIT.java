@@ -53,6 +53,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,7 +79,10 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * Boots the InfraKit assembly once and proves, over real Unix sockets, that the rpc plugin host serves
  * every plugin service registered with {@code infrakit.plugin.name}: socket file and permissions,
  * handshake and one method per SPI, a replacement behind an open socket with no failed call, and the
- * socket's removal when the name is gone for good.
+ * socket's removal when the name is gone for good. It also proves that the assembly's default plugins
+ * ({@code group}, {@code instance-file}, {@code flavor-vanilla}) are served out of the box from their
+ * shipped configurations, behave like the Go ones on the wire, and together converge and heal the
+ * tutorial group of {@code examples/}.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -86,6 +90,21 @@ public class PluginHostIT {
 
     /** System property (set in the container) holding the plugins directory of this run. */
     private static final String PLUGINS_DIR_PROPERTY = "infrakit.itest.plugins.dir";
+
+    /** System property (set in the container) holding the directory of the default file instance plugin. */
+    private static final String INSTANCES_DIR_PROPERTY = "infrakit.itest.instances.dir";
+
+    /** System property (set in the container) holding the examples/ directory of the source tree. */
+    private static final String EXAMPLES_DIR_PROPERTY = "infrakit.itest.examples.dir";
+
+    /** The config SHA of examples/cattle.json (Go InfraKit's golden value for docs/cattle.json). */
+    private static final String CATTLE_CONFIG_SHA = "006438mMXW8gXeYtUxgf9Zbg94Y=";
+
+    /** The longest wait for a group to converge; the group plugin checks every second by default. */
+    private static final Duration CONVERGENCE_WAIT = Duration.ofSeconds(30);
+
+    /** The shipped default configuration of the file instance plugin (a factory configuration). */
+    private static final String INSTANCE_FILE_CFG = "etc/io.infrakit.instance.file-default.cfg";
 
     /** How long the host waits for a replacement; kept short so the removal test is quick. */
     private static final long REPLACEMENT_TIMEOUT_MS = 1000;
@@ -106,6 +125,8 @@ public class PluginHostIT {
 
     private Path pluginsDir;
 
+    private Path instancesDir;
+
     /**
      * The container: the assembly under test, the real local Maven repository, and a short plugins
      * directory (Pax Exam's own unpack path would exceed the 107-byte socket path limit).
@@ -119,6 +140,8 @@ public class PluginHostIT {
         Path tmp = Path.of("/tmp");
         Path dir = Files.createTempDirectory(Files.isWritable(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir")), "ikit");
         dir.toFile().deleteOnExit();
+        Path instances = Files.createTempDirectory(dir.getParent(), "ikit-instances");
+        instances.toFile().deleteOnExit();
         return options(
                 karafDistributionConfiguration()
                         .frameworkUrl(maven()
@@ -137,7 +160,11 @@ public class PluginHostIT {
                 editConfigurationFilePut("etc/io.infrakit.rpc.cfg", "plugins.dir", dir.toString()),
                 editConfigurationFilePut("etc/io.infrakit.rpc.cfg", "replacement.timeout.ms",
                         Long.toString(REPLACEMENT_TIMEOUT_MS)),
-                systemProperty(PLUGINS_DIR_PROPERTY).value(dir.toString()));
+                // only the directory of the shipped default: the plugin itself comes from the assembly as it is
+                editConfigurationFilePut(INSTANCE_FILE_CFG, "dir", instances.toString()),
+                systemProperty(PLUGINS_DIR_PROPERTY).value(dir.toString()),
+                systemProperty(INSTANCES_DIR_PROPERTY).value(instances.toString()),
+                systemProperty(EXAMPLES_DIR_PROPERTY).value(required(EXAMPLES_DIR_PROPERTY)));
     }
 
     private static String required(String property) {
@@ -151,6 +178,7 @@ public class PluginHostIT {
     @Before
     public void setUp() {
         pluginsDir = Path.of(required(PLUGINS_DIR_PROPERTY));
+        instancesDir = Path.of(required(INSTANCES_DIR_PROPERTY));
         client = new RpcClient(Duration.ofSeconds(10));
     }
 
@@ -253,6 +281,167 @@ public class PluginHostIT {
         assertTrue(manager.isLeader());
         fake.leader.set(false);
         assertFalse(manager.isLeader());
+    }
+
+    /**
+     * The default plugins run out of the box: the assembly boots their features and ships a factory
+     * configuration for each ({@code etc/<factory pid>-default.cfg}), so their sockets appear without
+     * anything registered by the test, and answer the handshake with the Go plugins' interface versions.
+     */
+    @Test
+    public void defaultInstanceAndFlavorPluginsAreServedOutOfTheBox() throws Exception {
+        Path instanceFile = awaitSocket("instance-file");
+        Path flavorVanilla = awaitSocket("flavor-vanilla");
+
+        assertTrue(instanceFile + " is a Unix domain socket", SocketFiles.isSocket(instanceFile));
+        assertEquals(List.of(new InterfaceSpec("Instance", "0.3.0")), client.handshake(instanceFile));
+        assertEquals(List.of(new InterfaceSpec("Flavor", "0.1.0")), client.handshake(flavorVanilla));
+
+        // fileinstall (3.7.4 in Karaf 4.4) makes <factory pid>-<name>.cfg a named factory configuration
+        // <factory pid>~<name>; a file named <factory pid>~<name>.cfg would be a plain one, and start nothing.
+        org.osgi.service.cm.Configuration[] configs = configAdmin.listConfigurations(
+                "(service.factoryPid=io.infrakit.instance.file)");
+        assertNotNull("a factory configuration of io.infrakit.instance.file", configs);
+        assertEquals(1, configs.length);
+        assertEquals("io.infrakit.instance.file~default", configs[0].getPid());
+        assertEquals("instance-file", configs[0].getProperties().get(PluginName.SERVICE_PROPERTY));
+    }
+
+    /**
+     * An instance provisioned over the default {@code instance-file} socket is a file in the configured
+     * directory, in the Go plugin's format ({@code json.MarshalIndent(v, "", "")}), and Destroy removes it.
+     */
+    @Test
+    public void defaultFileInstancePluginWritesGoFormatFilesInItsConfiguredDirectory() throws Exception {
+        Path socket = awaitSocket("instance-file");
+        String tags = "{\"itest\":\"provision\",\"tier\":\"web\"}";
+        String result = client.call(socket, "Instance.Provision", "{\"Type\":\"\",\"Spec\":{\"Properties\":{\"Note\":\"itest\"},"
+                + "\"Tags\":" + tags + ",\"Init\":\"echo hello\",\"LogicalID\":null,\"Attachments\":null}}");
+        String id = JSON.readTree(result).get("ID").asText();
+        assertTrue("instance ID " + id, id.matches("instance-[0-9]+"));
+        Path file = instancesDir.resolve(id);
+        try {
+            assertTrue(file + " exists", Files.isRegularFile(file));
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            assertEquals("{", lines.get(0));
+            assertTrue("second line: " + lines.get(1), lines.get(1).startsWith("\"ID\": \"instance-"));
+            assertEquals("\"ID\": \"" + id + "\",", lines.get(1));
+            JsonNode content = JSON.readTree(file.toFile());
+            assertJson(tags, content.get("Tags"));
+            assertEquals("echo hello", content.get("Spec").get("Init").asText());
+
+            String described = client.call(socket, "Instance.DescribeInstances", "{\"Type\":\"\",\"Tags\":{\"itest\":\"provision\"}}");
+            assertJson("[{\"ID\":\"" + id + "\",\"LogicalID\":null,\"Tags\":" + tags + "}]",
+                    JSON.readTree(described).get("Descriptions"));
+        } finally {
+            client.call(socket, "Instance.Destroy", "{\"Type\":\"\",\"Instance\":\"" + id + "\"}");
+        }
+        assertFalse(file + " is gone after Destroy", Files.exists(file));
+    }
+
+    /** Flavor.Prepare of the default {@code flavor-vanilla} over its socket answers byte for byte like the Go plugin. */
+    @Test
+    public void defaultVanillaFlavorPreparesLikeTheGoPlugin() throws Exception {
+        Path socket = awaitSocket("flavor-vanilla");
+        String result = client.call(socket, "Flavor.Prepare", "{\"Type\":\"\","
+                + "\"Properties\":{\"Init\":[\"line1\",\"line2\"],\"Tags\":{\"tier\":\"web\"}},"
+                + "\"Spec\":{\"Properties\":{\"Note\":\"x\"},\"Tags\":{\"infrakit.group\":\"g\"},\"Init\":\"first\"},"
+                + "\"Allocation\":{\"Size\":1}}");
+        assertEquals("{\"Type\":\"\",\"Spec\":{\"Properties\":{\"Note\":\"x\"},\"Tags\":{\"infrakit.group\":\"g\",\"tier\":\"web\"},"
+                + "\"Init\":\"first\\nline1\\nline2\",\"LogicalID\":null,\"Attachments\":null}}", result);
+    }
+
+    /**
+     * End to end with the default plugins only, over the {@code group} socket as a user would: commit
+     * {@code examples/cattle.json} as it is, and the group converges to 5 file instances with the
+     * group's tags and the golden config SHA; a deleted instance file is replaced (self-healing); and
+     * DestroyGroup removes every instance file.
+     */
+    @Test
+    public void cattleExampleConvergesHealsAndIsDestroyedOverTheGroupSocket() throws Exception {
+        Path group = awaitSocket("group");
+        assertEquals(List.of(new InterfaceSpec("Group", "0.1.0")), client.handshake(group));
+        String cattle = Files.readString(Path.of(required(EXAMPLES_DIR_PROPERTY), "cattle.json"), StandardCharsets.UTF_8);
+
+        String committed = client.call(group, "Group.CommitGroup", "{\"Spec\":" + cattle + ",\"Pretend\":false}");
+        try {
+            assertJson("{\"Details\":\"Managing 5 instances\"}", JSON.readTree(committed));
+
+            Await.until(CONVERGENCE_WAIT, "5 instance files of group cattle, described as converged",
+                    () -> cattleFiles().size() == 5 && convergedCattle(group).equals(cattleFiles()));
+            Set<String> before = cattleFiles();
+            for (String id : before) {
+                JsonNode file = JSON.readTree(instancesDir.resolve(id).toFile());
+                assertEquals(id, "docker pull nginx:alpine\ndocker run -d -p 80:80 nginx-alpine",
+                        file.get("Spec").get("Init").asText());
+                assertJson("{\"Note\":\"Instance properties version 1.0\"}", file.get("Spec").get("Properties"));
+            }
+
+            String lost = before.iterator().next();
+            Files.delete(instancesDir.resolve(lost));
+            Await.until(CONVERGENCE_WAIT, "the deleted instance " + lost + " replaced by a new one",
+                    () -> {
+                        Set<String> now = cattleFiles();
+                        return now.size() == 5 && !now.contains(lost) && convergedCattle(group).equals(now);
+                    });
+            Set<String> after = cattleFiles();
+            after.removeAll(before);
+            assertEquals("exactly one new instance " + after, 1, after.size());
+
+            assertJson("{\"OK\":true}", JSON.readTree(client.call(group, "Group.DestroyGroup", "{\"ID\":\"cattle\"}")));
+            Await.until(CONVERGENCE_WAIT, "no instance file of group cattle", () -> cattleFiles().isEmpty());
+            PluginException gone = assertThrows(PluginException.class,
+                    () -> client.call(group, "Group.DescribeGroup", "{\"ID\":\"cattle\"}"));
+            assertEquals("Group 'cattle' is not being watched", gone.getMessage());
+        } catch (Throwable failure) {
+            try {
+                client.call(group, "Group.DestroyGroup", "{\"ID\":\"cattle\"}");
+            } catch (PluginException alreadyGone) {
+                failure.addSuppressed(alreadyGone);
+            }
+            throw failure;
+        }
+    }
+
+    /** The IDs of the instance files tagged {@code infrakit.group=cattle}, read from the files themselves. */
+    private Set<String> cattleFiles() throws IOException {
+        Set<String> ids = new TreeSet<>();
+        try (var files = Files.newDirectoryStream(instancesDir, "instance-*")) {
+            for (Path file : files) {
+                JsonNode content;
+                try {
+                    content = JSON.readTree(file.toFile());
+                } catch (IOException vanished) {
+                    continue; // destroyed while listing
+                }
+                if ("cattle".equals(content.path("Tags").path("infrakit.group").asText())) {
+                    ids.add(file.getFileName().toString());
+                }
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * The IDs of group cattle's instances from DescribeGroup, once it says converged and every instance
+     * carries the group's tags and the config SHA of cattle.json (the Go tutorial's golden value);
+     * otherwise an empty set.
+     */
+    private Set<String> convergedCattle(Path group) throws Exception {
+        JsonNode description = JSON.readTree(client.call(group, "Group.DescribeGroup", "{\"ID\":\"cattle\"}")).get("Description");
+        Set<String> ids = new TreeSet<>();
+        if (!description.get("Converged").asBoolean()) {
+            return ids;
+        }
+        for (JsonNode instance : description.get("Instances")) {
+            JsonNode tags = instance.get("Tags");
+            assertEquals(instance.toString(), "cattle", tags.get("infrakit.group").asText());
+            assertEquals(instance.toString(), CATTLE_CONFIG_SHA, tags.get("infrakit.config_sha").asText());
+            assertEquals(instance.toString(), "web", tags.get("tier").asText());
+            assertEquals(instance.toString(), "infrakit", tags.get("project").asText());
+            ids.add(instance.get("ID").asText());
+        }
+        return ids;
     }
 
     /**

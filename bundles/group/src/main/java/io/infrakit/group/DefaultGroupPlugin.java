@@ -33,10 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The default group plugin: one {@link GroupSupervisor} per committed group. It keeps no state of its
- * own that could be lost: after a restart, committing the same group adopts its instances by their tags.
+ * The default group plugin: one {@link GroupSupervisor} per committed group. After a restart,
+ * committing the same group adopts its instances by their tags. Immediate, so that its groups keep
+ * converging while nothing holds the service (a delayed component would be deactivated, and its groups
+ * forgotten, whenever the rpc bundle restarts and lets go of it).
  */
-@Component(service = GroupPlugin.class, configurationPid = DefaultGroupPlugin.PID)
+@Component(service = GroupPlugin.class, configurationPid = DefaultGroupPlugin.PID, immediate = true)
 @Designate(ocd = DefaultGroupPlugin.Config.class)
 public final class DefaultGroupPlugin implements GroupPlugin {
 

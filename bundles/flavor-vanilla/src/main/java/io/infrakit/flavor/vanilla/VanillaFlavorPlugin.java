@@ -31,7 +31,7 @@ import java.util.TreeMap;
 @Designate(ocd = VanillaFlavorPlugin.Config.class, factory = true)
 public final class VanillaFlavorPlugin implements FlavorPlugin {
 
-    /** The factory PID: one plugin per configuration, {@code etc/io.infrakit.flavor.vanilla~<name>.cfg}. */
+    /** The factory PID: one plugin per configuration, {@code etc/io.infrakit.flavor.vanilla-<name>.cfg}. */
     public static final String PID = "io.infrakit.flavor.vanilla";
 
     /** Configuration of one vanilla flavor plugin. */
@@ -49,12 +49,23 @@ public final class VanillaFlavorPlugin implements FlavorPlugin {
     private final JsonCodec json;
 
     /**
+     * Creates the flavor (from DS; taking the configuration makes its defaults, the plugin name among
+     * them, service properties).
+     *
+     * @param config its configuration
+     * @param json the JSON codec, to read the properties
+     */
+    @Activate
+    public VanillaFlavorPlugin(Config config, @Reference JsonCodec json) {
+        this(json);
+    }
+
+    /**
      * Creates the flavor.
      *
      * @param json the JSON codec, to read the properties
      */
-    @Activate
-    public VanillaFlavorPlugin(@Reference JsonCodec json) {
+    public VanillaFlavorPlugin(JsonCodec json) {
         this.json = json;
     }
 

@@ -48,7 +48,7 @@ import java.util.concurrent.ThreadLocalRandom;
 @Designate(ocd = FileInstancePlugin.Config.class, factory = true)
 public final class FileInstancePlugin implements InstancePlugin {
 
-    /** The factory PID: one plugin per configuration, {@code etc/io.infrakit.instance.file~<name>.cfg}. */
+    /** The factory PID: one plugin per configuration, {@code etc/io.infrakit.instance.file-<name>.cfg}. */
     public static final String PID = "io.infrakit.instance.file";
 
     /** Configuration of one file instance plugin. */

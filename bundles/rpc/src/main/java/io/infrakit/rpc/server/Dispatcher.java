@@ -61,15 +61,18 @@ final class Dispatcher {
         }
         long deadline = System.nanoTime() + graceNanos;
         ServiceBindings bindings = local.get(name);
+        if (bindings == null) {
+            return serverError(id, "Plugin " + name + " is gone");
+        }
         try {
             if (parts[0].equals("Handshake") || parts[0].equals("Plugin")) {
                 if (!parts[1].equals("Implements")) {
                     return serverError(id, "rpc: can't find method " + quote(method));
                 }
-                return JsonRpc.result(id, ImplementsResponse.of(bindings == null ? java.util.List.of() : bindings.awaitInterfaces(deadline)));
+                return JsonRpc.result(id, ImplementsResponse.of(bindings.awaitInterfaces(deadline)));
             }
             Spi spi = Spi.ofService(parts[0]);
-            if (spi == null || bindings == null || !bindings.knows(spi)) {
+            if (spi == null || !bindings.knows(spi)) {
                 return serverError(id, "rpc: can't find service " + quote(method));
             }
             ServedMethod<?, ?> served = ServedInterfaces.method(spi, parts[1]);

@@ -9,6 +9,7 @@ import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.manager.Manager;
 
 import org.osgi.framework.Constants;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * The whiteboard: every plugin service registered in this framework with
@@ -142,13 +144,24 @@ public final class LocalPlugins {
      * @param properties its service properties
      * @param service the service object
      */
-    public synchronized void add(Spi spi, Map<String, ?> properties, Object service) {
+    public void add(Spi spi, Map<String, ?> properties, Object service) {
+        add(spi, properties, () -> service);
+    }
+
+    /**
+     * Adds a service whose object is fetched at its first use.
+     *
+     * @param spi its interface
+     * @param properties its service properties
+     * @param service gives the service object
+     */
+    public synchronized void add(Spi spi, Map<String, ?> properties, Supplier<Object> service) {
         PluginName name = nameOf(properties);
         if (name == null) {
             return;
         }
         ServiceBindings bindings = byName.computeIfAbsent(name.name(), n -> new ServiceBindings(n, graceMillis));
-        bindings.add(spi, name.type(), new ServiceBindings.Binding(service, serviceId(properties), ranking(properties)));
+        bindings.add(spi, name.type(), ServiceBindings.Binding.lazy(service, serviceId(properties), ranking(properties)));
         LOG.info("Plugin {} ({} {}) registered", name, spi.spec().name(), spi.spec().version());
         listeners.forEach(l -> l.added(bindings));
     }
@@ -199,41 +212,41 @@ public final class LocalPlugins {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = TARGET)
-    void bindInstance(InstancePlugin plugin, Map<String, Object> properties) {
-        add(Spi.INSTANCE, properties, plugin);
+    void bindInstance(ComponentServiceObjects<InstancePlugin> plugin, Map<String, Object> properties) {
+        add(Spi.INSTANCE, properties, plugin::getService);
     }
 
-    void unbindInstance(InstancePlugin plugin, Map<String, Object> properties) {
+    void unbindInstance(ComponentServiceObjects<InstancePlugin> plugin, Map<String, Object> properties) {
         remove(Spi.INSTANCE, properties);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = TARGET)
-    void bindFlavor(FlavorPlugin plugin, Map<String, Object> properties) {
-        add(Spi.FLAVOR, properties, plugin);
+    void bindFlavor(ComponentServiceObjects<FlavorPlugin> plugin, Map<String, Object> properties) {
+        add(Spi.FLAVOR, properties, plugin::getService);
     }
 
-    void unbindFlavor(FlavorPlugin plugin, Map<String, Object> properties) {
+    void unbindFlavor(ComponentServiceObjects<FlavorPlugin> plugin, Map<String, Object> properties) {
         remove(Spi.FLAVOR, properties);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = TARGET)
-    void bindGroup(GroupPlugin plugin, Map<String, Object> properties) {
-        add(Spi.GROUP, properties, plugin);
+    void bindGroup(ComponentServiceObjects<GroupPlugin> plugin, Map<String, Object> properties) {
+        add(Spi.GROUP, properties, plugin::getService);
     }
 
-    void unbindGroup(GroupPlugin plugin, Map<String, Object> properties) {
+    void unbindGroup(ComponentServiceObjects<GroupPlugin> plugin, Map<String, Object> properties) {
         remove(Spi.GROUP, properties);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = TARGET)
-    void bindManager(Manager plugin, Map<String, Object> properties) {
-        add(Spi.MANAGER, properties, plugin);
+    void bindManager(ComponentServiceObjects<Manager> plugin, Map<String, Object> properties) {
+        add(Spi.MANAGER, properties, plugin::getService);
     }
 
-    void unbindManager(Manager plugin, Map<String, Object> properties) {
+    void unbindManager(ComponentServiceObjects<Manager> plugin, Map<String, Object> properties) {
         remove(Spi.MANAGER, properties);
     }
 }

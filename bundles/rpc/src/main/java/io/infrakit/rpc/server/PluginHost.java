@@ -188,7 +188,9 @@ public final class PluginHost implements LocalPlugins.Listener {
         if (endpoint == null) {
             return;
         }
-        // unlink first: stopping a connector that is still reachable can leave a just-accepted client hanging
+        // requests still arriving on open connections are told the plugin is gone; then unlink before
+        // stopping: stopping a connector that is still reachable can leave a just-accepted client hanging
+        handler.forget(endpoint.connector());
         try {
             Files.deleteIfExists(endpoint.socket());
         } catch (IOException e) {

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The services registered under one plugin name, by interface and sub-type. When a service goes away
@@ -23,13 +24,48 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ServiceBindings {
 
     /**
-     * One registered service.
+     * One registered service. The object is fetched at the first use, not when the service is registered:
+     * fetching it activates the plugin's component, which must not happen while the whiteboard itself is
+     * being bound (a plugin that looks other plugins up would need the whiteboard: a cycle).
      *
-     * @param service the service object
+     * @param object gives the service object
      * @param serviceId the framework's service id
      * @param ranking the service ranking
      */
-    public record Binding(Object service, long serviceId, int ranking) {
+    public record Binding(Supplier<Object> object, long serviceId, int ranking) {
+
+        /**
+         * A binding that fetches its object once, at the first call.
+         *
+         * @param fetch how to get the object
+         * @param serviceId the framework's service id
+         * @param ranking the service ranking
+         * @return the binding
+         */
+        public static Binding lazy(Supplier<Object> fetch, long serviceId, int ranking) {
+            return new Binding(new Supplier<>() {
+                private volatile Object object;
+
+                @Override
+                public Object get() {
+                    Object o = object;
+                    if (o == null) {
+                        synchronized (this) {
+                            o = object;
+                            if (o == null) {
+                                o = fetch.get();
+                                object = o;
+                            }
+                        }
+                    }
+                    return o;
+                }
+            }, serviceId, ranking);
+        }
+
+        Object service() {
+            return object.get();
+        }
     }
 
     private record Key(Spi spi, String type) {
@@ -45,7 +81,7 @@ public final class ServiceBindings {
     private final Map<Key, List<Binding>> live = new HashMap<>();
     private final Map<Key, Long> goneUntil = new HashMap<>();
     /** What requests read without locking: the best service per slot, rebuilt under the lock at each change. */
-    private volatile Map<Key, Object> best = Map.of();
+    private volatile Map<Key, Binding> best = Map.of();
     private volatile Set<Spi> served = Set.of();
 
     /**
@@ -126,9 +162,9 @@ public final class ServiceBindings {
      */
     public Object await(Spi spi, String type, long deadlineNanos) throws InterruptedException {
         Key key = new Key(spi, type);
-        Object now = best.get(key);
+        Binding now = best.get(key);
         if (now != null) {
-            return now;
+            return now.service();
         }
         lock.lock();
         try {
@@ -234,8 +270,8 @@ public final class ServiceBindings {
 
     /** Rebuilds the lock-free view. Holds the lock. */
     private void publish() {
-        Map<Key, Object> view = new HashMap<>();
-        live.forEach((k, list) -> view.put(k, list.get(0).service()));
+        Map<Key, Binding> view = new HashMap<>();
+        live.forEach((k, list) -> view.put(k, list.get(0)));
         best = Map.copyOf(view);
         served = Set.copyOf(spis(false));
     }
