@@ -221,6 +221,25 @@ class GroupPluginTest {
     }
 
     @Test
+    void aHangingHealthCheckTimesOutAndTheGroupStillHeals() throws Exception {
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        fx.flavor.health = d -> {
+            try {
+                never.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Health.HEALTHY;
+        };
+        fx.plugin.commitGroup(Fixture.cattle(2, "1.0", null), false);
+        await().atMost(WAIT).until(() -> fx.instances.group("cattle").size() == 2);
+        fx.instances.instances.remove(fx.instances.group("cattle").get(0).id());
+        await().atMost(WAIT).until(() -> fx.instances.group("cattle").size() == 2 && fx.instances.provisions.get() == 3);
+        assertEquals(0, fx.instances.destroys.get(), "an unanswered health check is no reason to destroy");
+        never.countDown();
+    }
+
+    @Test
     void anInstancePluginThatLosesTagsDoesNotMakeTheGroupCreateForever() throws Exception {
         fx.instances.dropTags = true;
         fx.plugin.commitGroup(Fixture.cattle(3, "1.0", null), false);
