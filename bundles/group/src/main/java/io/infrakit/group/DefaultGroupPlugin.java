@@ -70,8 +70,9 @@ public final class DefaultGroupPlugin implements GroupPlugin {
 
         /** @return how long a created instance may stay unlisted */
         @AttributeDefinition(name = "Listing timeout (ms)",
-                description = "How long an instance may take to appear in its plugin's listing; when it does not, the group stops creating.")
-        long pending_timeout_ms() default 60000;
+                description = "How long a created instance counts as a member before it appears in its plugin's listing; "
+                        + "then, if the plugin has it without the group's tag, the group stops creating.")
+        long pending_timeout_ms() default 5000;
 
         /** @return the timeout of one plugin call */
         @AttributeDefinition(name = "Call timeout (ms)", description = "The longest one call into an instance or flavor plugin may take.")

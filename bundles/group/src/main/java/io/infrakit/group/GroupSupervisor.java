@@ -192,7 +192,7 @@ final class GroupSupervisor {
             InstancePlugin instance = calls.instance(p.instance().plugin());
             FlavorPlugin flavor = calls.flavor(p.flavor().plugin());
             List<Description> members = list(instance, p);
-            notePending(members, now, p);
+            notePending(instance, members, now, p);
             observe(flavor, p, members, now);
             Map<String, String> pendingIds = new HashMap<>();
             pending.forEach((k, v) -> pendingIds.put(k, v.logicalID() == null ? "" : v.logicalID()));
@@ -225,21 +225,28 @@ final class GroupSupervisor {
                 () -> instance.describeInstances(Map.of(ConfigSha.GROUP_TAG, id)));
     }
 
-    /** Forgets provisioned instances that are now listed; stops creating if some never show up. */
-    private void notePending(List<Description> members, long now, GroupProperties p) {
+    /**
+     * Forgets provisioned instances once they are listed. One still unlisted after the listing timeout is
+     * looked for among all the plugin's instances: found there, the plugin keeps instances but not their
+     * tags, and creating more would never end, so creation stops; not found, it is gone (destroyed from
+     * outside before it was ever listed) and the scaler replaces it.
+     */
+    private void notePending(InstancePlugin instance, List<Description> members, long now, GroupProperties p) throws PluginException {
         Set<String> listed = new HashSet<>();
         members.forEach(m -> listed.add(m.id()));
         pending.keySet().removeIf(listed::contains);
-        List<String> lost = new ArrayList<>();
-        pending.entrySet().removeIf(e -> {
-            if (now - e.getValue().createdMillis() > settings.pendingTimeoutMillis()) {
-                lost.add(e.getKey());
-                return true;
-            }
-            return false;
-        });
-        if (!lost.isEmpty()) {
-            halted = "Instance plugin " + p.instance().plugin() + " does not list the instances it provisioned (" + String.join(", ", lost)
+        List<String> expired = pending.entrySet().stream()
+                .filter(e -> now - e.getValue().createdMillis() > settings.pendingTimeoutMillis()).map(Map.Entry::getKey).toList();
+        if (expired.isEmpty()) {
+            return;
+        }
+        Set<String> everything = new HashSet<>();
+        calls.call("DescribeInstances of " + p.instance().plugin(), () -> instance.describeInstances(Map.of()))
+                .forEach(m -> everything.add(m.id()));
+        List<String> untagged = expired.stream().filter(everything::contains).toList();
+        expired.forEach(pending::remove);
+        if (!untagged.isEmpty()) {
+            halted = "Instance plugin " + p.instance().plugin() + " does not list the instances it provisioned (" + String.join(", ", untagged)
                     + ") with tag " + ConfigSha.GROUP_TAG + "=" + id + "; creating no more until the group is committed again";
             LOG.error("Group {}: {}", id, halted);
         }

@@ -250,6 +250,19 @@ class GroupPluginTest {
     }
 
     @Test
+    void anInstanceDestroyedBeforeItWasEverListedIsReplaced() throws Exception {
+        fx.close();
+        fx = new Fixture(20, 60_000);
+        // a listing that lags: instances show up only after the second listing, like an eventually consistent cloud API
+        fx.plugin.commitGroup(Fixture.cattle(2, "1.0", null), false);
+        await().atMost(WAIT).until(() -> fx.instances.group("cattle").size() == 2);
+        String first = fx.instances.group("cattle").get(0).id();
+        fx.instances.instances.remove(first); // gone from outside, perhaps before the group ever listed it
+        await().atMost(WAIT).until(() -> fx.instances.group("cattle").size() == 2 && fx.plugin.describeGroup("cattle").converged());
+        assertEquals(null, fx.plugin.describeGroup("cattle").error());
+    }
+
+    @Test
     void provisioningFailuresBackOff() throws Exception {
         fx.instances.failProvision = true;
         fx.plugin.commitGroup(Fixture.cattle(2, "1.0", null), false);
