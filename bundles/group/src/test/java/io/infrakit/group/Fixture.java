@@ -41,6 +41,11 @@ final class Fixture implements AutoCloseable {
         volatile boolean failDescribe;
         volatile boolean failProvision;
         volatile boolean dropTags;
+        /** The next provisioned instance is gone at once, before any listing could show it. */
+        volatile boolean loseNext;
+        /** New instances are left out of this many listings, as a lagging cloud API leaves them out. */
+        volatile int hideForListings;
+        final Map<String, Integer> hidden = new ConcurrentHashMap<>();
         /** The fewest and most instances there ever were right after a destroy or a provision. */
         final AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
         final AtomicInteger most = new AtomicInteger();
@@ -59,6 +64,13 @@ final class Fixture implements AutoCloseable {
                 throw new PluginException("out of capacity");
             }
             String id = String.format("inst-%04d", seq.incrementAndGet());
+            if (loseNext) {
+                loseNext = false;
+                return id;
+            }
+            if (hideForListings > 0) {
+                hidden.put(id, hideForListings);
+            }
             instances.put(id, new Description(id, spec.logicalID(), dropTags ? Map.of() : spec.tags()));
             most.accumulateAndGet(instances.size(), Math::max);
             return id;
@@ -84,6 +96,9 @@ final class Fixture implements AutoCloseable {
             }
             List<Description> out = new ArrayList<>();
             instances.values().forEach(d -> {
+                if (hidden.computeIfPresent(d.id(), (k, n) -> n > 1 ? n - 1 : null) != null) {
+                    return;
+                }
                 if (Tags.matches(d.tags(), tags)) {
                     out.add(d);
                 }
