@@ -11,12 +11,6 @@ import io.infrakit.spi.InterfaceSpec;
 import io.infrakit.spi.instance.Description;
 import io.infrakit.spi.instance.InstancePlugin;
 
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.Transport;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,6 +38,9 @@ final class Calls {
 
     /** The tag filter of every {@code DescribeInstances}, as a group controller sends it. */
     static final Map<String, String> FILTER = Map.of("infrakit.group", FixedInstances.GROUP);
+
+    private static final JsonRpc.ValueReader<DescribeInstancesResponse> DESCRIBE_RESULT = Json.valueReader(DescribeInstancesResponse.class);
+    private static final JsonRpc.ValueReader<ImplementsResponse> IMPLEMENTS_RESULT = Json.valueReader(ImplementsResponse.class);
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -92,32 +89,25 @@ final class Calls {
     }
 
     /**
-     * The same Jetty {@link HttpClient} transport as {@link RpcClient}, configured alike, sending a request
-     * encoded once and checking only the status and length of the answer: no JSON work on the client.
+     * The product's transport with params encoded once and the result left as raw JSON text
+     * ({@link RpcClient#call(Path, String, String)}): the client does no JSON work beyond finding the
+     * {@code result} in the envelope; the answer is checked by its length only.
      */
-    static Calls raw(String op, Path socket) throws Exception {
-        byte[] body = request(op, 1);
-        QueuedThreadPool pool = new QueuedThreadPool(64, 2);
-        pool.setName("bench-raw-client");
-        pool.setDaemon(true);
-        HttpClient http = new HttpClient();
-        http.setExecutor(pool);
-        http.setFollowRedirects(false);
-        http.setUserAgentField(null);
-        http.setMaxConnectionsPerDestination(256);
-        http.start();
+    static Calls raw(String op, Path socket) {
+        RpcClient client = new RpcClient(TIMEOUT);
+        String method = switch (op) {
+            case "handshake" -> "Handshake.Implements";
+            case "describe" -> "Instance.DescribeInstances";
+            default -> throw new IllegalArgumentException("unknown operation " + op);
+        };
+        String params = new String(Json.write(op.equals("describe") ? new DescribeInstancesRequest("", FILTER) : new Empty()),
+                java.nio.charset.StandardCharsets.UTF_8);
         AtomicInteger expectedLength = new AtomicInteger(-1);
-        return new Calls(http::stop, () -> {
-            ContentResponse response = http.newRequest("http://localhost/")
-                    .transport(new Transport.TCPUnix(socket))
-                    .method(HttpMethod.POST)
-                    .timeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .body(new BytesRequestContent("application/json", body))
-                    .send();
-            int length = response.getContent().length;
+        return new Calls(client, () -> {
+            int length = client.call(socket, method, params).length();
             expectedLength.compareAndSet(-1, length);
-            if (response.getStatus() != 200 || length != expectedLength.get()) {
-                throw new IllegalStateException("HTTP " + response.getStatus() + ", " + length + " bytes: " + response.getContentAsString());
+            if (length != expectedLength.get() || length < 20) {
+                throw new IllegalStateException("unexpected result of " + length + " characters");
             }
         });
     }
@@ -144,9 +134,8 @@ final class Calls {
             } else {
                 response = JsonRpc.result(decoded.id(), ImplementsResponse.of(specs));
             }
-            byte[] result = JsonRpc.parseResponse(response).result();
-            int n = describe ? Json.read(result, DescribeInstancesResponse.class).descriptions().size()
-                    : Json.read(result, ImplementsResponse.class).specs().size();
+            int n = describe ? JsonRpc.parseResponse(response, DESCRIBE_RESULT).result().descriptions().size()
+                    : JsonRpc.parseResponse(response, IMPLEMENTS_RESULT).result().specs().size();
             if (n != (describe ? BenchServer.DESCRIPTIONS : 1)) {
                 throw new IllegalStateException("decoded " + n + " items");
             }

@@ -1,5 +1,6 @@
 package io.infrakit.rpc.client;
 
+import io.infrakit.rpc.wire.Json;
 import io.infrakit.spi.InterfaceSpec;
 import io.infrakit.spi.PluginException;
 
@@ -29,7 +30,7 @@ abstract class RemotePlugin {
         if (!verified) {
             verify();
         }
-        return client.call(socket, method, params, resultType);
+        return client.call(socket, method, params, Json.valueReader(resultType));
     }
 
     private void verify() throws PluginException {

@@ -8,16 +8,9 @@ import io.infrakit.rpc.wire.Spi;
 import io.infrakit.spi.InterfaceSpec;
 import io.infrakit.spi.PluginException;
 
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.CompletableResponseListener;
-import org.eclipse.jetty.client.ContentResponse;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.Transport;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,7 +34,12 @@ public final class RpcClient implements AutoCloseable {
 
     private static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-    private final HttpClient http;
+    /** Idle connections are given up before a server's idle timeout (30 s by default) can close one under a request. */
+    private static final long IDLE_TIMEOUT_MILLIS = 20_000;
+
+    private static final JsonRpc.ValueReader<ImplementsResponse> IMPLEMENTS = Json.valueReader(ImplementsResponse.class);
+
+    private final ConnectionPool connections = new ConnectionPool(IDLE_TIMEOUT_MILLIS, MAX_RESPONSE_BYTES);
     private final long callTimeoutMillis;
     private final long retryWindowNanos;
     private final AtomicLong ids = new AtomicLong(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE / 2));
@@ -65,23 +62,6 @@ public final class RpcClient implements AutoCloseable {
     public RpcClient(Duration callTimeout, Duration retryWindow) {
         this.callTimeoutMillis = callTimeout.toMillis();
         this.retryWindowNanos = retryWindow.toNanos();
-        QueuedThreadPool pool = new QueuedThreadPool(64, 2);
-        pool.setName("infrakit-rpc-client");
-        pool.setDaemon(true);
-        http = new HttpClient();
-        http.setExecutor(pool);
-        http.setConnectTimeout(Math.min(callTimeoutMillis, 5000));
-        http.setFollowRedirects(false);
-        http.setUserAgentField(null);
-        http.setMaxConnectionsPerDestination(256);
-        http.setDestinationIdleTimeout(60_000);
-        // give up idle connections before a server's idle timeout (30 s by default) closes them under a request
-        http.setIdleTimeout(20_000);
-        try {
-            http.start();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the RPC client", e);
-        }
     }
 
     /**
@@ -135,12 +115,12 @@ public final class RpcClient implements AutoCloseable {
     private List<InterfaceSpec> handshake(Path socket, long timeoutMillis) throws PluginException {
         ImplementsResponse response;
         try {
-            response = read(socket, "Handshake.Implements", exchange(socket, "Handshake.Implements", new Empty(), timeoutMillis), ImplementsResponse.class);
+            response = exchange(socket, "Handshake.Implements", new Empty(), IMPLEMENTS, timeoutMillis);
         } catch (PluginException e) {
             if (e.getMessage() == null || !e.getMessage().startsWith("rpc: can't find service")) {
                 throw e;
             }
-            response = read(socket, "Plugin.Implements", exchange(socket, "Plugin.Implements", new Empty(), timeoutMillis), ImplementsResponse.class);
+            response = exchange(socket, "Plugin.Implements", new Empty(), IMPLEMENTS, timeoutMillis);
         }
         return response.specs();
     }
@@ -156,27 +136,22 @@ public final class RpcClient implements AutoCloseable {
      */
     public String call(Path socket, String method, String paramsJson) throws PluginException {
         byte[] result = exchange(socket, method, new JsonRpc.RawParams(paramsJson == null || paramsJson.isBlank() ? "{}" : paramsJson),
-                callTimeoutMillis);
+                JsonRpc.RAW, callTimeoutMillis);
         return new String(result, StandardCharsets.UTF_8);
     }
 
-    <R> R call(Path socket, String method, Object params, Class<R> resultType) throws PluginException {
-        return read(socket, method, exchange(socket, method, params, callTimeoutMillis), resultType);
+    <R> R call(Path socket, String method, Object params, JsonRpc.ValueReader<R> resultReader) throws PluginException {
+        return exchange(socket, method, params, resultReader, callTimeoutMillis);
     }
 
-    private static <R> R read(Path socket, String method, byte[] result, Class<R> resultType) throws PluginException {
-        try {
-            return Json.read(result, resultType);
-        } catch (IOException e) {
-            throw new PluginException("Plugin at " + socket + " answered " + method + " with an unreadable result: " + Json.describe(e), e);
-        }
-    }
-
-    private byte[] exchange(Path socket, String method, Object params, long timeoutMillis) throws PluginException {
+    private <R> R exchange(Path socket, String method, Object params, JsonRpc.ValueReader<R> resultReader, long timeoutMillis)
+            throws PluginException {
         byte[] body = send(socket, JsonRpc.request(method, params, ids.incrementAndGet()), timeoutMillis);
-        JsonRpc.Response response;
+        JsonRpc.Response<R> response;
         try {
-            response = JsonRpc.parseResponse(body);
+            response = JsonRpc.parseResponse(body, resultReader);
+        } catch (JsonRpc.ResultException e) {
+            throw new PluginException("Plugin at " + socket + " answered " + method + " with an unreadable result: " + Json.describe(e.getCause()), e);
         } catch (IOException e) {
             throw new PluginException("Plugin at " + socket + " answered " + method + " with something that is not JSON-RPC: " + Json.describe(e), e);
         }
@@ -191,39 +166,41 @@ public final class RpcClient implements AutoCloseable {
 
     private byte[] send(Path socket, byte[] body, long timeoutMillis) throws PluginException {
         long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         long backoffMillis = 5;
         while (true) {
-            Request request = http.newRequest("http://localhost/")
-                    .transport(new Transport.TCPUnix(socket))
-                    .method(HttpMethod.POST)
-                    .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-                    .body(new BytesRequestContent("application/json", body));
+            SocketConnection connection;
             try {
-                ContentResponse response = new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send().get();
-                if (response.getStatus() != 200) {
-                    throw new PluginException("Plugin at " + socket + " answered HTTP " + response.getStatus() + ": "
-                            + response.getContentAsString().strip());
-                }
-                return response.getContent();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
+                connection = connections.acquire(socket);
+            } catch (IOException e) {
                 long elapsed = System.nanoTime() - start;
-                if (isAbsent(cause) && elapsed + TimeUnit.MILLISECONDS.toNanos(backoffMillis) < Math.min(retryWindowNanos, TimeUnit.MILLISECONDS.toNanos(timeoutMillis))) {
+                if (isAbsent(e) && elapsed + TimeUnit.MILLISECONDS.toNanos(backoffMillis) < Math.min(retryWindowNanos, TimeUnit.MILLISECONDS.toNanos(timeoutMillis))) {
                     pause(backoffMillis);
                     backoffMillis = Math.min(backoffMillis * 2, 200);
                     continue;
                 }
-                if (cause instanceof TimeoutException) {
-                    throw new PluginException("Plugin at " + socket + " did not answer within " + timeoutMillis + " ms", cause);
+                if (isAbsent(e)) {
+                    throw new PluginException("No plugin is listening on " + socket + " (" + e.getMessage() + ")", e);
                 }
-                if (isAbsent(cause)) {
-                    throw new PluginException("No plugin is listening on " + socket + " (" + cause.getMessage() + ")", cause);
-                }
-                throw new PluginException("Call to plugin at " + socket + " failed: " + cause, cause);
-            } catch (InterruptedException e) {
+                throw new PluginException("Call to plugin at " + socket + " failed: " + e, e);
+            }
+            SocketConnection.Response response;
+            try {
+                response = connection.exchange(body, deadline);
+            } catch (TimeoutException e) {
+                throw new PluginException("Plugin at " + socket + " did not answer within " + timeoutMillis + " ms", e);
+            } catch (InterruptedIOException | ClosedByInterruptException e) {
                 Thread.currentThread().interrupt();
                 throw new PluginException("Interrupted while calling plugin at " + socket, e);
+            } catch (IOException e) {
+                throw new PluginException("Call to plugin at " + socket + " failed: " + e.getMessage(), e);
             }
+            connections.release(connection);
+            if (response.status() != 200) {
+                throw new PluginException("Plugin at " + socket + " answered HTTP " + response.status() + ": "
+                        + new String(response.content(), StandardCharsets.UTF_8).strip());
+            }
+            return response.content();
         }
     }
 
@@ -251,10 +228,6 @@ public final class RpcClient implements AutoCloseable {
     /** Stops the client and closes its connections. */
     @Override
     public void close() {
-        try {
-            http.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot stop the RPC client", e);
-        }
+        connections.close();
     }
 }

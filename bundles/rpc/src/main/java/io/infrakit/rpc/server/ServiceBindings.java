@@ -83,6 +83,7 @@ public final class ServiceBindings {
     /** What requests read without locking: the best service per slot, rebuilt under the lock at each change. */
     private volatile Map<Key, Binding> best = Map.of();
     private volatile Set<Spi> served = Set.of();
+    private volatile List<InterfaceSpec> servedInterfaces = List.of();
 
     /**
      * Creates an empty set.
@@ -192,6 +193,10 @@ public final class ServiceBindings {
      * @throws InterruptedException if interrupted while waiting
      */
     public List<InterfaceSpec> awaitInterfaces(long deadlineNanos) throws InterruptedException {
+        List<InterfaceSpec> now = servedInterfaces;
+        if (!now.isEmpty()) {
+            return now;
+        }
         lock.lock();
         try {
             while (live.isEmpty() && !goneUntil.isEmpty()) {
@@ -222,12 +227,7 @@ public final class ServiceBindings {
      * @return the interfaces in handshake order
      */
     public List<InterfaceSpec> interfaces() {
-        lock.lock();
-        try {
-            return spis(false).stream().map(Spi::spec).toList();
-        } finally {
-            lock.unlock();
-        }
+        return servedInterfaces;
     }
 
     /**
@@ -273,7 +273,9 @@ public final class ServiceBindings {
         Map<Key, Binding> view = new HashMap<>();
         live.forEach((k, list) -> view.put(k, list.get(0)));
         best = Map.copyOf(view);
-        served = Set.copyOf(spis(false));
+        Set<Spi> spis = spis(false);
+        served = Set.copyOf(spis);
+        servedInterfaces = spis.stream().map(Spi::spec).toList();
     }
 
     private Set<Spi> spis(boolean withRecent) {

@@ -90,8 +90,24 @@ public final class Json {
      * @throws IOException if the text is not JSON or does not fit the type
      */
     public static <T> T read(byte[] bytes, Class<T> type) throws IOException {
-        ObjectReader reader = READERS.computeIfAbsent(type, MAPPER::readerFor);
-        return reader.withAttribute(SOURCE, bytes).readValue(bytes);
+        return reader(type).withAttribute(SOURCE, bytes).readValue(bytes);
+    }
+
+    /**
+     * A reader of values of a type embedded in a larger message (a JSON-RPC result), slicing raw JSON
+     * values out of the message exactly.
+     *
+     * @param <T> the value type
+     * @param type the value type
+     * @return the reader
+     */
+    public static <T> JsonRpc.ValueReader<T> valueReader(Class<T> type) {
+        ObjectReader reader = reader(type);
+        return (p, source) -> reader.withAttribute(SOURCE, source).readValue(p);
+    }
+
+    private static ObjectReader reader(Class<?> type) {
+        return READERS.computeIfAbsent(type, MAPPER::readerFor);
     }
 
     /**

@@ -43,10 +43,48 @@ public final class JsonRpc {
     /**
      * A decoded response envelope.
      *
-     * @param result the raw {@code result} member, {@code null} when missing or {@code null}
+     * @param <T> the type of the result
+     * @param result the {@code result} member, {@code null} when missing or {@code null}
      * @param error the error, {@code null} when there is none
      */
-    public record Response(byte[] result, Error error) {
+    public record Response<T>(T result, Error error) {
+    }
+
+    /**
+     * Reads the value at a parser's current token.
+     *
+     * @param <T> the type of the value
+     */
+    @FunctionalInterface
+    public interface ValueReader<T> {
+        /**
+         * Reads the value, consuming it.
+         *
+         * @param p the parser, at the value's first token
+         * @param source the bytes the parser reads
+         * @return the value
+         * @throws IOException if the value cannot be read
+         */
+        T read(JsonParser p, byte[] source) throws IOException;
+    }
+
+    /** Reads a value as the exact bytes it occupies in the message. */
+    public static final ValueReader<byte[]> RAW = Json::slice;
+
+    /**
+     * A result that does not fit the expected type, in a message that is otherwise JSON-RPC.
+     */
+    public static final class ResultException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ResultException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
     }
 
     /**
@@ -95,22 +133,25 @@ public final class JsonRpc {
     }
 
     /**
-     * Decodes a response envelope.
+     * Decodes a response envelope, reading the result in the same pass.
      *
+     * @param <T> the type of the result
      * @param body the HTTP body
+     * @param resultReader reads the {@code result} member when it is not {@code null}
      * @return the envelope
+     * @throws ResultException if the result does not fit (the envelope was fine up to there)
      * @throws IOException if the body is not a JSON-RPC response
      */
-    public static Response parseResponse(byte[] body) throws IOException {
-        byte[] result = null;
+    public static <T> Response<T> parseResponse(byte[] body, ValueReader<T> resultReader) throws IOException {
+        T result = null;
         Error error = null;
         try (JsonParser p = FACTORY.createParser(body)) {
             expectObject(p);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
-                if (field.equalsIgnoreCase("result")) {
-                    result = value == JsonToken.VALUE_NULL ? null : Json.slice(p, body);
+                if (field.equalsIgnoreCase("result") && value != JsonToken.VALUE_NULL) {
+                    result = readResult(p, body, resultReader);
                 } else if (field.equalsIgnoreCase("error") && value == JsonToken.START_OBJECT) {
                     error = readError(p);
                 } else {
@@ -119,7 +160,17 @@ public final class JsonRpc {
             }
             expectEnd(p);
         }
-        return new Response(result, error);
+        return new Response<>(result, error);
+    }
+
+    private static <T> T readResult(JsonParser p, byte[] body, ValueReader<T> resultReader) throws IOException {
+        try {
+            return resultReader.read(p, body);
+        } catch (com.fasterxml.jackson.core.JsonParseException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ResultException(e);
+        }
     }
 
     private static Error readError(JsonParser p) throws IOException {
