@@ -132,7 +132,7 @@ final class Calls {
                 DescribeInstancesRequest params = Json.read(decoded.params(), DescribeInstancesRequest.class);
                 response = JsonRpc.result(decoded.id(), new DescribeInstancesResponse(params.type(), descriptions));
             } else {
-                response = JsonRpc.result(decoded.id(), ImplementsResponse.of(specs));
+                response = JsonRpc.result(decoded.id(), ImplementsResponse.of(specs, null));
             }
             int n = describe ? JsonRpc.parseResponse(response, DESCRIBE_RESULT).result().descriptions().size()
                     : JsonRpc.parseResponse(response, IMPLEMENTS_RESULT).result().specs().size();
@@ -187,7 +187,7 @@ final class Calls {
 
     private static byte[] response(String op) {
         return switch (op) {
-            case "handshake" -> JsonRpc.result("1", ImplementsResponse.of(List.of(InstancePlugin.INTERFACE)));
+            case "handshake" -> JsonRpc.result("1", ImplementsResponse.of(List.of(InstancePlugin.INTERFACE), null));
             case "describe" -> JsonRpc.result("1", new DescribeInstancesResponse("",
                     new FixedInstances(BenchServer.DESCRIPTIONS).describeInstances(FILTER)));
             default -> throw new IllegalArgumentException("unknown operation " + op);

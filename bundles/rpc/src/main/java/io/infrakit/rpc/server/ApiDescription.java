@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.infrakit.rpc.wire.CommonMessages.Vendor;
 import io.infrakit.rpc.wire.Json;
 import io.infrakit.rpc.wire.Spi;
 import io.infrakit.spi.InterfaceSpec;
@@ -25,9 +26,9 @@ final class ApiDescription {
     private ApiDescription() {
     }
 
-    static byte[] describe(List<InterfaceSpec> implemented) {
+    static byte[] describe(List<InterfaceSpec> implemented, Vendor vendor) {
         ObjectNode root = Json.mapper().createObjectNode();
-        root.putNull("Vendor");
+        root.set("Vendor", Json.mapper().valueToTree(vendor));
         root.set("Implements", Json.mapper().valueToTree(implemented));
         ArrayNode interfaces = root.putArray("Interfaces");
         String id = Long.toString(System.currentTimeMillis() / 1000);

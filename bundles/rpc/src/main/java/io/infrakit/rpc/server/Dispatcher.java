@@ -69,7 +69,7 @@ final class Dispatcher {
                 if (!parts[1].equals("Implements")) {
                     return serverError(id, "rpc: can't find method " + quote(method));
                 }
-                return JsonRpc.result(id, ImplementsResponse.of(bindings.awaitInterfaces(deadline)));
+                return JsonRpc.result(id, ImplementsResponse.of(bindings.awaitInterfaces(deadline), bindings.vendor()));
             }
             Spi spi = Spi.ofService(parts[0]);
             if (spi == null || !bindings.knows(spi)) {

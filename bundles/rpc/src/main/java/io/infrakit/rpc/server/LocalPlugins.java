@@ -1,6 +1,7 @@
 package io.infrakit.rpc.server;
 
 import io.infrakit.rpc.config.RpcConfig;
+import io.infrakit.rpc.wire.CommonMessages.Vendor;
 import io.infrakit.rpc.wire.Spi;
 import io.infrakit.spi.PluginName;
 import io.infrakit.spi.flavor.FlavorPlugin;
@@ -9,6 +10,7 @@ import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.manager.Manager;
 
 import org.osgi.framework.Constants;
+import org.osgi.framework.Bundle;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -145,7 +147,7 @@ public final class LocalPlugins {
      * @param service the service object
      */
     public void add(Spi spi, Map<String, ?> properties, Object service) {
-        add(spi, properties, () -> service);
+        add(spi, properties, () -> service, null);
     }
 
     /**
@@ -154,14 +156,15 @@ public final class LocalPlugins {
      * @param spi its interface
      * @param properties its service properties
      * @param service gives the service object
+     * @param vendor the bundle that registered it, {@code null} when unknown
      */
-    public synchronized void add(Spi spi, Map<String, ?> properties, Supplier<Object> service) {
+    public synchronized void add(Spi spi, Map<String, ?> properties, Supplier<Object> service, Vendor vendor) {
         PluginName name = nameOf(properties);
         if (name == null) {
             return;
         }
         ServiceBindings bindings = byName.computeIfAbsent(name.name(), n -> new ServiceBindings(n, graceMillis));
-        bindings.add(spi, name.type(), ServiceBindings.Binding.lazy(service, serviceId(properties), ranking(properties)));
+        bindings.add(spi, name.type(), ServiceBindings.Binding.lazy(service, serviceId(properties), ranking(properties), vendor));
         LOG.info("Plugin {} ({} {}) registered", name, spi.spec().name(), spi.spec().version());
         listeners.forEach(l -> l.added(bindings));
     }
@@ -208,12 +211,20 @@ public final class LocalPlugins {
         return properties.get(Constants.SERVICE_RANKING) instanceof Integer r ? r : 0;
     }
 
+    private static Vendor vendor(ComponentServiceObjects<?> plugin) {
+        Bundle bundle = plugin.getServiceReference().getBundle();
+        if (bundle == null) {
+            return null;
+        }
+        return new Vendor(bundle.getSymbolicName(), bundle.getVersion().toString(), bundle.getHeaders("").get(Constants.BUNDLE_DOCURL));
+    }
+
     private static final String TARGET = "(" + PluginName.SERVICE_PROPERTY + "=*)";
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = TARGET)
     void bindInstance(ComponentServiceObjects<InstancePlugin> plugin, Map<String, Object> properties) {
-        add(Spi.INSTANCE, properties, plugin::getService);
+        add(Spi.INSTANCE, properties, plugin::getService, vendor(plugin));
     }
 
     void unbindInstance(ComponentServiceObjects<InstancePlugin> plugin, Map<String, Object> properties) {
@@ -223,7 +234,7 @@ public final class LocalPlugins {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = TARGET)
     void bindFlavor(ComponentServiceObjects<FlavorPlugin> plugin, Map<String, Object> properties) {
-        add(Spi.FLAVOR, properties, plugin::getService);
+        add(Spi.FLAVOR, properties, plugin::getService, vendor(plugin));
     }
 
     void unbindFlavor(ComponentServiceObjects<FlavorPlugin> plugin, Map<String, Object> properties) {
@@ -233,7 +244,7 @@ public final class LocalPlugins {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = TARGET)
     void bindGroup(ComponentServiceObjects<GroupPlugin> plugin, Map<String, Object> properties) {
-        add(Spi.GROUP, properties, plugin::getService);
+        add(Spi.GROUP, properties, plugin::getService, vendor(plugin));
     }
 
     void unbindGroup(ComponentServiceObjects<GroupPlugin> plugin, Map<String, Object> properties) {
@@ -243,7 +254,7 @@ public final class LocalPlugins {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = TARGET)
     void bindManager(ComponentServiceObjects<Manager> plugin, Map<String, Object> properties) {
-        add(Spi.MANAGER, properties, plugin::getService);
+        add(Spi.MANAGER, properties, plugin::getService, vendor(plugin));
     }
 
     void unbindManager(ComponentServiceObjects<Manager> plugin, Map<String, Object> properties) {

@@ -93,7 +93,7 @@ public final class PluginHost implements LocalPlugins.Listener {
         http.setSendXPoweredBy(false);
         this.handler = new RpcHandler(new Dispatcher(local), name -> {
             ServiceBindings b = local.get(name);
-            return ApiDescription.describe(b == null ? java.util.List.of() : b.interfaces());
+            return b == null ? ApiDescription.describe(java.util.List.of(), null) : ApiDescription.describe(b.interfaces(), b.vendor());
         }, maxBodyBytes);
         server.setHandler(handler);
         server.start();

@@ -1,5 +1,6 @@
 package io.infrakit.rpc.server;
 
+import io.infrakit.rpc.wire.CommonMessages.Vendor;
 import io.infrakit.rpc.wire.Spi;
 import io.infrakit.spi.InterfaceSpec;
 
@@ -31,8 +32,9 @@ public final class ServiceBindings {
      * @param object gives the service object
      * @param serviceId the framework's service id
      * @param ranking the service ranking
+     * @param vendor the bundle that registered it, {@code null} when unknown
      */
-    public record Binding(Supplier<Object> object, long serviceId, int ranking) {
+    public record Binding(Supplier<Object> object, long serviceId, int ranking, Vendor vendor) {
 
         /**
          * A binding that fetches its object once, at the first call.
@@ -40,9 +42,10 @@ public final class ServiceBindings {
          * @param fetch how to get the object
          * @param serviceId the framework's service id
          * @param ranking the service ranking
+         * @param vendor the bundle that registered it, {@code null} when unknown
          * @return the binding
          */
-        public static Binding lazy(Supplier<Object> fetch, long serviceId, int ranking) {
+        public static Binding lazy(Supplier<Object> fetch, long serviceId, int ranking, Vendor vendor) {
             return new Binding(new Supplier<>() {
                 private volatile Object object;
 
@@ -60,7 +63,7 @@ public final class ServiceBindings {
                     }
                     return o;
                 }
-            }, serviceId, ranking);
+            }, serviceId, ranking, vendor);
         }
 
         Object service() {
@@ -84,6 +87,7 @@ public final class ServiceBindings {
     private volatile Map<Key, Binding> best = Map.of();
     private volatile Set<Spi> served = Set.of();
     private volatile List<InterfaceSpec> servedInterfaces = List.of();
+    private volatile Vendor vendor;
 
     /**
      * Creates an empty set.
@@ -276,6 +280,18 @@ public final class ServiceBindings {
         Set<Spi> spis = spis(false);
         served = Set.copyOf(spis);
         servedInterfaces = spis.stream().map(Spi::spec).toList();
+        vendor = live.entrySet().stream()
+                .min(Comparator.comparing((Map.Entry<Key, List<Binding>> e) -> e.getKey().spi()).thenComparing(e -> e.getKey().type()))
+                .map(e -> e.getValue().get(0).vendor()).orElse(null);
+    }
+
+    /**
+     * The bundle serving the plugin: that of the best service of its first interface.
+     *
+     * @return the vendor, {@code null} when unknown or when nothing is served
+     */
+    public Vendor vendor() {
+        return vendor;
     }
 
     private Set<Spi> spis(boolean withRecent) {

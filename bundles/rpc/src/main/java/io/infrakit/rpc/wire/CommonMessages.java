@@ -28,23 +28,38 @@ public final class CommonMessages {
     }
 
     /**
+     * Who made a plugin: the bundle serving it, as the Go plugins name their binary.
+     *
+     * @param name the bundle's symbolic name
+     * @param version the bundle's version
+     * @param url the bundle's documentation address, {@code null} when it has none
+     */
+    public record Vendor(String name, String version, @JsonProperty("URL") String url) {
+    }
+
+    /**
      * The handshake result. Go v0.3 clients read {@code APIs}; the original documentation shows
      * {@code Interfaces}; both are written so either kind of client is served, and either is read.
+     * {@code Vendor} is ours (the bundle and its version, as in {@code /info/api.json}); clients that do
+     * not know it ignore it.
      *
      * @param apis the implemented interfaces
      * @param interfaces the same list, under the documented name
+     * @param vendor the bundle serving the plugin, {@code null} when unknown (left out)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ImplementsResponse(@JsonProperty("APIs") List<InterfaceSpec> apis,
-                                     @JsonProperty("Interfaces") List<InterfaceSpec> interfaces) {
+                                     @JsonProperty("Interfaces") List<InterfaceSpec> interfaces,
+                                     Vendor vendor) {
         /**
          * Both keys with the same list.
          *
          * @param specs the interfaces
+         * @param vendor the bundle serving the plugin, or {@code null}
          * @return the result
          */
-        public static ImplementsResponse of(List<InterfaceSpec> specs) {
-            return new ImplementsResponse(specs, specs);
+        public static ImplementsResponse of(List<InterfaceSpec> specs, Vendor vendor) {
+            return new ImplementsResponse(specs, specs, vendor);
         }
 
         /**

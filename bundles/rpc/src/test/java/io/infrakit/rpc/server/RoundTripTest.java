@@ -1,6 +1,7 @@
 package io.infrakit.rpc.server;
 
 import io.infrakit.rpc.Fakes;
+import io.infrakit.rpc.wire.CommonMessages.Vendor;
 import io.infrakit.rpc.wire.Spi;
 import io.infrakit.spi.InterfaceSpec;
 import io.infrakit.spi.PluginException;
@@ -71,6 +72,23 @@ class RoundTripTest {
                 + "\"Interfaces\":[{\"Name\":\"Group\",\"Version\":\"0.1.0\"},{\"Name\":\"Manager\",\"Version\":\"0.1.0\"}]}";
         assertEquals(both, fx.client.call(fx.socket("group"), "Handshake.Implements", "{}"));
         assertEquals(both, fx.client.call(fx.socket("group"), "Plugin.Implements", "{}"));
+    }
+
+    @Test
+    void handshakeAndApiDescriptionNameTheBundleAndItsVersion() throws Exception {
+        Map<String, Object> props = Map.of("infrakit.plugin.name", "instance-vendor", "service.id", 4242L);
+        fx.local.add(Spi.INSTANCE, props, () -> instances, new Vendor("io.infrakit.example", "1.2.3", null));
+        assertEquals("{\"APIs\":[{\"Name\":\"Instance\",\"Version\":\"0.3.0\"}],\"Interfaces\":[{\"Name\":\"Instance\",\"Version\":\"0.3.0\"}],"
+                        + "\"Vendor\":{\"Name\":\"io.infrakit.example\",\"Version\":\"1.2.3\",\"URL\":null}}",
+                fx.client.call(fx.socket("instance-vendor"), "Handshake.Implements", "{}"));
+        String api = new String(ApiDescription.describe(List.of(InstancePlugin.INTERFACE), fx.local.get("instance-vendor").vendor()),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(api.startsWith("{\n  \"Vendor\" : {\n    \"Name\" : \"io.infrakit.example\",\n    \"Version\" : \"1.2.3\""), api);
+        // a newer bundle replacing it: the socket now names the new version
+        fx.local.add(Spi.INSTANCE, Map.of("infrakit.plugin.name", "instance-vendor", "service.id", 4243L, "service.ranking", 1),
+                () -> instances, new Vendor("io.infrakit.example", "1.2.4", null));
+        fx.local.remove(Spi.INSTANCE, props);
+        assertTrue(fx.client.call(fx.socket("instance-vendor"), "Handshake.Implements", "{}").contains("\"Version\":\"1.2.4\""));
     }
 
     @Test
