@@ -212,6 +212,13 @@ final class GroupSupervisor {
             synchronized (this) {
                 converged = decision.converged() && update == null && updateStopped == null;
             }
+        } catch (PluginCalls.MissingPluginException e) {
+            if (!e.getMessage().equals(lastError)) {
+                LOG.warn("Group {}: {}; doing nothing until it is back", id, e.getMessage());
+            }
+            lastError = e.getMessage();
+            converged = false;
+            errorStreak = 0;
         } catch (PluginException e) {
             lastError = e.getMessage();
             converged = false;

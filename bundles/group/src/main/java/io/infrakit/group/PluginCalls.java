@@ -47,12 +47,12 @@ final class PluginCalls {
     private <T> T lookup(String name, Class<T> type, String kind) throws PluginException {
         PluginRegistry r = registry.get();
         if (r == null) {
-            throw new PluginException("Failed to find " + kind + " plugin '" + name + "':the plugin registry is not available");
+            throw new MissingPluginException("Failed to find " + kind + " plugin '" + name + "':the plugin registry is not available", null);
         }
         try {
             return r.lookup(name, type);
         } catch (PluginNotFoundException | IllegalArgumentException e) {
-            throw new PluginException("Failed to find " + kind + " plugin '" + name + "':" + e.getMessage(), e);
+            throw new MissingPluginException("Failed to find " + kind + " plugin '" + name + "':" + e.getMessage(), e);
         }
     }
 
@@ -81,6 +81,18 @@ final class PluginCalls {
             future.cancel(true);
             Thread.currentThread().interrupt();
             throw new PluginException(what + " was interrupted", e);
+        }
+    }
+
+    /**
+     * A plugin the group needs is not there (not installed yet, being reinstalled). Looking again is cheap
+     * and harmless, so a group waiting for one is not backed off: it resumes at the next poll.
+     */
+    static final class MissingPluginException extends PluginException {
+        private static final long serialVersionUID = 1L;
+
+        MissingPluginException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

@@ -146,10 +146,15 @@ final class Fixture implements AutoCloseable {
     final Memory instances = new Memory();
     final Flavor flavor = new Flavor();
     volatile boolean instancePluginMissing;
+    /** Lookups of the instance plugin, found or not. */
+    final java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
     final WireJsonCodec json = new WireJsonCodec();
     final PluginRegistry registry = new PluginRegistry() {
         @Override
         public <T> T lookup(String name, Class<T> spi) throws PluginNotFoundException {
+            if (name.equals("instance-mem") && spi == InstancePlugin.class) {
+                lookups.incrementAndGet();
+            }
             if (name.equals("instance-mem") && spi == InstancePlugin.class && !instancePluginMissing) {
                 return spi.cast(instances);
             }

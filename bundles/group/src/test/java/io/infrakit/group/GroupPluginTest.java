@@ -221,6 +221,26 @@ class GroupPluginTest {
     }
 
     @Test
+    void aGroupWaitingForAMissingPluginIsNotBackedOffAndResumesAtTheNextPoll() throws Exception {
+        fx.plugin.commitGroup(Fixture.cattle(2, "1.0", null), false);
+        awaitConverged("cattle", 2);
+        int lookupsBefore = fx.lookups.get();
+        fx.instancePluginMissing = true;
+        // 25 cycles in a row without the plugin: a backed-off group (20 ms << streak, up to 30 s) would need minutes
+        await().atMost(WAIT).until(() -> fx.lookups.get() >= lookupsBefore + 25);
+        assertEquals("Failed to find Instance plugin 'instance-mem':Plugin not found: instance-mem (looked up using a test registry)",
+                assertThrows(PluginException.class, () -> fx.plugin.describeGroup("cattle")).getMessage());
+        fx.instances.instances.remove(fx.instances.group("cattle").get(0).id());
+        fx.instancePluginMissing = false;
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            GroupDescription d = fx.plugin.describeGroup("cattle");
+            return d.converged() && d.error() == null && d.instances().size() == 2;
+        });
+        assertEquals(3, fx.instances.provisions.get());
+        assertEquals(0, fx.instances.destroys.get());
+    }
+
+    @Test
     void aHangingHealthCheckTimesOutAndTheGroupStillHeals() throws Exception {
         java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
         fx.flavor.health = d -> {
