@@ -35,6 +35,8 @@ final class Fixture implements AutoCloseable {
     /** An instance plugin keeping instances in memory. */
     static final class Memory implements InstancePlugin {
         final Map<String, Description> instances = new ConcurrentHashMap<>();
+        /** The spec each instance was provisioned with. */
+        final Map<String, InstanceSpec> specs = new ConcurrentHashMap<>();
         final AtomicInteger provisions = new AtomicInteger();
         final AtomicInteger destroys = new AtomicInteger();
         final AtomicInteger seq = new AtomicInteger();
@@ -72,6 +74,7 @@ final class Fixture implements AutoCloseable {
                 hidden.put(id, hideForListings);
             }
             instances.put(id, new Description(id, spec.logicalID(), dropTags ? Map.of() : spec.tags()));
+            specs.put(id, spec);
             most.accumulateAndGet(instances.size(), Math::max);
             return id;
         }
@@ -146,6 +149,8 @@ final class Fixture implements AutoCloseable {
     final Memory instances = new Memory();
     final Flavor flavor = new Flavor();
     volatile boolean instancePluginMissing;
+    /** Further flavor plugins by name (remote ones, say). */
+    final Map<String, FlavorPlugin> flavors = new ConcurrentHashMap<>();
     /** Lookups of the instance plugin, found or not. */
     final java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
     final WireJsonCodec json = new WireJsonCodec();
@@ -160,6 +165,9 @@ final class Fixture implements AutoCloseable {
             }
             if (name.equals("flavor-test") && spi == FlavorPlugin.class) {
                 return spi.cast(flavor);
+            }
+            if (flavors.containsKey(name) && spi == FlavorPlugin.class) {
+                return spi.cast(flavors.get(name));
             }
             throw new PluginNotFoundException("Plugin not found: " + name + " (looked up using a test registry)");
         }
