@@ -6,13 +6,6 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.maven;
-import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,7 +23,6 @@ import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.manager.Manager;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
@@ -68,7 +60,6 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
@@ -103,8 +94,6 @@ public class PluginHostIT {
     /** The longest wait for a group to converge; the group plugin checks every second by default. */
     private static final Duration CONVERGENCE_WAIT = Duration.ofSeconds(30);
 
-    /** The shipped default configuration of the file instance plugin (a factory configuration). */
-    private static final String INSTANCE_FILE_CFG = "etc/io.infrakit.instance.file-default.cfg";
 
     /** How long the host waits for a replacement; kept short so the removal test is quick. */
     private static final long REPLACEMENT_TIMEOUT_MS = 1000;
@@ -136,43 +125,11 @@ public class PluginHostIT {
      */
     @Configuration
     public Option[] configuration() throws IOException {
-        // /tmp rather than java.io.tmpdir, which can be long (macOS): socket paths are limited to 107 bytes.
-        Path tmp = Path.of("/tmp");
-        Path dir = Files.createTempDirectory(Files.isWritable(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir")), "ikit");
-        dir.toFile().deleteOnExit();
-        Path instances = Files.createTempDirectory(dir.getParent(), "ikit-instances");
-        instances.toFile().deleteOnExit();
-        return options(
-                karafDistributionConfiguration()
-                        .frameworkUrl(maven()
-                                .groupId("io.infrakit")
-                                .artifactId("infrakit-karaf-assembly")
-                                .version(required("infrakit.version"))
-                                .type("tar.gz"))
-                        .karafVersion(required("karaf.version"))
-                        .name("InfraKit")
-                        .unpackDirectory(new File("target/exam"))
-                        .useDeployFolder(false),
-                configureConsole().ignoreLocalConsole(),
-                logLevel(LogLevel.WARN),
-                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",
-                        "org.ops4j.pax.url.mvn.localRepository", required("org.ops4j.pax.url.mvn.localRepository")),
-                editConfigurationFilePut("etc/io.infrakit.rpc.cfg", "plugins.dir", dir.toString()),
-                editConfigurationFilePut("etc/io.infrakit.rpc.cfg", "replacement.timeout.ms",
-                        Long.toString(REPLACEMENT_TIMEOUT_MS)),
-                // only the directory of the shipped default: the plugin itself comes from the assembly as it is
-                editConfigurationFilePut(INSTANCE_FILE_CFG, "dir", instances.toString()),
-                systemProperty(PLUGINS_DIR_PROPERTY).value(dir.toString()),
-                systemProperty(INSTANCES_DIR_PROPERTY).value(instances.toString()),
-                systemProperty(EXAMPLES_DIR_PROPERTY).value(required(EXAMPLES_DIR_PROPERTY)));
+        return Lifecycle.container(REPLACEMENT_TIMEOUT_MS);
     }
 
     private static String required(String property) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("System property " + property + " is not set: run the tests with Maven");
-        }
-        return value;
+        return Lifecycle.required(property);
     }
 
     @Before

@@ -1,0 +1,102 @@
+package io.infrakit.shell;
+
+import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.PluginException;
+import io.infrakit.spi.registry.PluginNotFoundException;
+import io.infrakit.spi.registry.PluginRegistry;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.support.CommandException;
+
+import java.io.PrintStream;
+
+/**
+ * The common ground of every {@code infrakit:*} command: the plugin registry and the JSON codec, and the
+ * rule that a user error (a plugin's {@link PluginException}, an unknown plugin, a bad file, bad JSON, a
+ * bad {@code k=v}) ends the command with one line and no stack trace.
+ *
+ * <p>Karaf shows a {@link CommandException} as {@code Error executing command: <message>} and logs it at
+ * debug level only, so user errors are turned into one. Anything else is a bug and keeps its stack trace
+ * in the log.
+ */
+abstract class InfrakitCommand implements Action {
+
+    /** Looks plugins up by name; local services and remote sockets alike. */
+    @Reference
+    PluginRegistry registry;
+
+    /** The wire protocol's JSON mapping, so this bundle needs no JSON library. */
+    @Reference
+    JsonCodec codec;
+
+    @Override
+    public final Object execute() throws CommandException {
+        execute(System.out);
+        // nothing for the shell to print: the output is already written
+        return null;
+    }
+
+    /**
+     * Runs the command, writing its output to {@code out}.
+     *
+     * @param out where the output goes
+     * @throws CommandException with a one-line message when the command fails for a reason the user can fix
+     */
+    final void execute(PrintStream out) throws CommandException {
+        try {
+            run(out);
+        } catch (PluginException e) {
+            throw new CommandException(messageOf(e), e);
+        }
+    }
+
+    /**
+     * The command itself.
+     *
+     * @param out where the output goes
+     * @throws PluginException if a plugin refuses or cannot be found
+     * @throws CommandException if the user's input is unusable
+     */
+    abstract void run(PrintStream out) throws PluginException, CommandException;
+
+    /**
+     * Finds a plugin, turning an invalid name into a user error.
+     *
+     * @param <T> the plugin interface
+     * @param name {@code name} or {@code name/type}
+     * @param spi the plugin interface
+     * @return the plugin
+     * @throws PluginNotFoundException if nothing answers to the name with that interface
+     * @throws CommandException if the name is not a valid plugin name
+     */
+    final <T> T lookup(String name, Class<T> spi) throws PluginNotFoundException, CommandException {
+        try {
+            return registry.lookup(name, spi);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException(messageOf(e), e);
+        }
+    }
+
+    /**
+     * Writes a value as indented JSON (two spaces, Go field names), for {@code --json} and {@code inspect}.
+     *
+     * @param out where to write
+     * @param value the value
+     */
+    final void printJson(PrintStream out, Object value) {
+        out.println(codec.encodeIndented(value, "", "  "));
+    }
+
+    /**
+     * The message of an error as one line: a remote plugin's message may span several, and a user error
+     * is shown as one.
+     */
+    static String messageOf(Exception e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+}

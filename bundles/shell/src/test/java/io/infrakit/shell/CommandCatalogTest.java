@@ -1,0 +1,75 @@
+package io.infrakit.shell;
+
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What Karaf's command extender will find in the bundle. */
+class CommandCatalogTest {
+
+    private static final List<Class<? extends InfrakitCommand>> COMMANDS = List.of(
+            PluginListCommand.class,
+            GroupCommitCommand.class, GroupDescribeCommand.class, GroupInspectCommand.class, GroupListCommand.class,
+            GroupFreeCommand.class, GroupDestroyCommand.class,
+            InstanceValidateCommand.class, InstanceProvisionCommand.class, InstanceDescribeCommand.class,
+            InstanceLabelCommand.class, InstanceDestroyCommand.class,
+            FlavorValidateCommand.class, FlavorPrepareCommand.class, FlavorHealthyCommand.class);
+
+    @Test
+    void everyCommandIsAnInfrakitScopedKarafService() throws Exception {
+        Set<String> names = new TreeSet<>();
+        for (Class<? extends InfrakitCommand> type : COMMANDS) {
+            Command command = type.getAnnotation(Command.class);
+            assertNotNull(command, type.getName());
+            assertNotNull(type.getAnnotation(Service.class), type.getName());
+            assertEquals("infrakit", command.scope());
+            assertTrue(Modifier.isPublic(type.getModifiers()), "Karaf instantiates " + type.getName());
+            type.getConstructor().newInstance();
+            names.add(command.name());
+        }
+        assertEquals(new TreeSet<>(List.of("plugin-list", "group-commit", "group-describe", "group-inspect", "group-list",
+                "group-free", "group-destroy", "instance-validate", "instance-provision", "instance-describe",
+                "instance-label", "instance-destroy", "flavor-validate", "flavor-prepare", "flavor-healthy")), names);
+    }
+
+    @Test
+    void listingCommandsOfferJsonAndNoFormat() {
+        for (Class<?> type : List.of(PluginListCommand.class, GroupListCommand.class, GroupDescribeCommand.class,
+                InstanceDescribeCommand.class)) {
+            Set<String> options = options(type);
+            assertTrue(options.containsAll(Set.of("--json", "--no-format")), type.getSimpleName() + " " + options);
+        }
+    }
+
+    @Test
+    void pluginCommandsTakeTheirPluginFromName() {
+        assertEquals("group", new GroupListCommand().name);
+        assertTrue(options(InstanceDestroyCommand.class).contains("--name"));
+        assertTrue(options(FlavorHealthyCommand.class).contains("--name"));
+        assertTrue(options(FlavorPrepareCommand.class).containsAll(Set.of("--size", "--logical-ids")));
+    }
+
+    private static Set<String> options(Class<?> type) {
+        Set<String> options = new TreeSet<>();
+        for (Class<?> c = type; c != Object.class; c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+                Option option = field.getAnnotation(Option.class);
+                if (option != null) {
+                    options.add(option.name());
+                }
+            }
+        }
+        return options;
+    }
+}
