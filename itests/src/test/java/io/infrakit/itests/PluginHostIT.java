@@ -79,15 +79,6 @@ import org.osgi.service.cm.ConfigurationAdmin;
 @ExamReactorStrategy(PerClass.class)
 public class PluginHostIT {
 
-    /** System property (set in the container) holding the plugins directory of this run. */
-    private static final String PLUGINS_DIR_PROPERTY = "infrakit.itest.plugins.dir";
-
-    /** System property (set in the container) holding the directory of the default file instance plugin. */
-    private static final String INSTANCES_DIR_PROPERTY = "infrakit.itest.instances.dir";
-
-    /** System property (set in the container) holding the examples/ directory of the source tree. */
-    private static final String EXAMPLES_DIR_PROPERTY = "infrakit.itest.examples.dir";
-
     /** The config SHA of examples/cattle.json (Go InfraKit's golden value for docs/cattle.json). */
     private static final String CATTLE_CONFIG_SHA = "006438mMXW8gXeYtUxgf9Zbg94Y=";
 
@@ -134,8 +125,8 @@ public class PluginHostIT {
 
     @Before
     public void setUp() {
-        pluginsDir = Path.of(required(PLUGINS_DIR_PROPERTY));
-        instancesDir = Path.of(required(INSTANCES_DIR_PROPERTY));
+        pluginsDir = Path.of(required(Lifecycle.PLUGINS_DIR));
+        instancesDir = Path.of(required(Lifecycle.INSTANCES_DIR));
         client = new RpcClient(Duration.ofSeconds(10));
     }
 
@@ -318,7 +309,7 @@ public class PluginHostIT {
     public void cattleExampleConvergesHealsAndIsDestroyedOverTheGroupSocket() throws Exception {
         Path group = awaitSocket("group");
         assertEquals(List.of(new InterfaceSpec("Group", "0.1.0")), client.handshake(group));
-        String cattle = Files.readString(Path.of(required(EXAMPLES_DIR_PROPERTY), "cattle.json"), StandardCharsets.UTF_8);
+        String cattle = Files.readString(Path.of(required(Lifecycle.EXAMPLES_DIR), "cattle.json"), StandardCharsets.UTF_8);
 
         String committed = client.call(group, "Group.CommitGroup", "{\"Spec\":" + cattle + ",\"Pretend\":false}");
         try {
