@@ -104,6 +104,8 @@ final class Lifecycle {
                 editConfigurationFilePut("etc/io.infrakit.rpc.cfg", "replacement.timeout.ms",
                         Long.toString(replacementTimeoutMs)),
                 editConfigurationFilePut("etc/io.infrakit.instance.file-default.cfg", "dir", instances.toString()),
+                editConfigurationFilePut("etc/io.infrakit.manager.file.cfg", "leader.file", instances.resolveSibling(instances.getFileName() + "-leader").toString()),
+                editConfigurationFilePut("etc/io.infrakit.manager.file.cfg", "store.dir", instances.resolveSibling(instances.getFileName() + "-configs").toString()),
                 systemProperty(PLUGINS_DIR).value(plugins.toString()),
                 systemProperty(INSTANCES_DIR).value(instances.toString()),
                 systemProperty(EXAMPLES_DIR).value(required(EXAMPLES_DIR)),

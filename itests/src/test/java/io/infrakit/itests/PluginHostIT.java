@@ -308,7 +308,7 @@ public class PluginHostIT {
     @Test
     public void cattleExampleConvergesHealsAndIsDestroyedOverTheGroupSocket() throws Exception {
         Path group = awaitSocket("group");
-        assertEquals(List.of(new InterfaceSpec("Group", "0.1.0")), client.handshake(group));
+        assertEquals(List.of(new InterfaceSpec("Group", "0.1.0"), new InterfaceSpec("Manager", "0.1.0")), client.handshake(group));
         String cattle = Files.readString(Path.of(required(Lifecycle.EXAMPLES_DIR), "cattle.json"), StandardCharsets.UTF_8);
 
         String committed = client.call(group, "Group.CommitGroup", "{\"Spec\":" + cattle + ",\"Pretend\":false}");

@@ -32,6 +32,7 @@ import io.infrakit.spi.group.GroupPlugin;
 import io.infrakit.spi.instance.Description;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.instance.InstanceSpec;
+import io.infrakit.spi.manager.Manager;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,6 +66,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
@@ -532,6 +534,35 @@ public class PluginLifecycleIT {
         properties.put(PluginName.SERVICE_PROPERTY, name);
         configuration.update(properties);
         return configuration;
+    }
+
+    /**
+     * Installing the manager's ZooKeeper backend while Karaf runs (Curator, a wrapped ZooKeeper, Guava,
+     * Netty) restarts nothing: the manager and the group plugin keep their service registrations (a
+     * refresh of JLine, the shell or SCR would re-register every DS component), and the manager keeps
+     * leading on its file backend.
+     */
+    @Test
+    public void installingTheZooKeeperBackendRestartsNothingThatRuns() throws Exception {
+        awaitSocket("group");
+        Await.until(GROUP_WAIT, "the manager leads", () -> context.getService(single(services(Manager.class, "group"))).isLeader());
+        Object manager = single(services(Manager.class, "group")).getProperty(Constants.SERVICE_ID);
+        Object groups = single(services(GroupPlugin.class, "group-stateless")).getProperty(Constants.SERVICE_ID);
+        Object instances = single(services(InstancePlugin.class, "instance-file")).getProperty(Constants.SERVICE_ID);
+        Feature zookeeper = features.getFeature("infrakit-manager-zookeeper");
+        assertNotNull("infrakit-manager-zookeeper is in the distribution", zookeeper);
+
+        features.installFeature(zookeeper.getName(), zookeeper.getVersion());
+        try {
+            assertEquals("backend bundle state", Bundle.ACTIVE, bundle(context, "io.infrakit.manager.zookeeper").getState());
+            assertEquals("the manager's registration", manager, single(services(Manager.class, "group")).getProperty(Constants.SERVICE_ID));
+            assertEquals("the group plugin's registration", groups, single(services(GroupPlugin.class, "group-stateless")).getProperty(Constants.SERVICE_ID));
+            assertEquals("the instance plugin's registration", instances,
+                    single(services(InstancePlugin.class, "instance-file")).getProperty(Constants.SERVICE_ID));
+            assertTrue("the manager still leads", context.getService(single(services(Manager.class, "group"))).isLeader());
+        } finally {
+            features.uninstallFeature(zookeeper.getName(), zookeeper.getVersion());
+        }
     }
 
     /** The services of a type registered under a plugin name. */

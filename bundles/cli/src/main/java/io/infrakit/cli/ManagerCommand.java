@@ -3,9 +3,9 @@ package io.infrakit.cli;
 import io.infrakit.rpc.wire.WireJsonCodec;
 import io.infrakit.spi.InterfaceSpec;
 import io.infrakit.spi.PluginException;
-import io.infrakit.spi.RawJson;
 import io.infrakit.spi.group.GroupPlugin;
 import io.infrakit.spi.group.GroupSpec;
+import io.infrakit.spi.manager.LeaderStatus;
 import io.infrakit.spi.manager.Manager;
 
 import picocli.CommandLine.Command;
@@ -18,20 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code infrakit manager}: the leading manager, found by asking every plugin that implements
- * {@code Manager} whether it is the leader.
+ * {@code infrakit manager}: the managers, the sockets whose plugin implements {@code Manager}, and the
+ * leading one, found by asking each whether it is the leader.
  */
 @Command(name = "manager", description = "Access the manager")
 final class ManagerCommand extends CommandGroup {
-
-    /**
-     * One entry of a multi-group configuration: {@code {"Plugin": "group", "Properties": <GroupSpec>}}.
-     *
-     * @param plugin the group plugin (or manager) to commit the group to
-     * @param properties the group spec
-     */
-    record GroupEntry(String plugin, RawJson properties) {
-    }
 
     private final Session session;
     private final WireJsonCodec json = new WireJsonCodec();
@@ -40,46 +31,82 @@ final class ManagerCommand extends CommandGroup {
         this.session = session;
     }
 
-    @Command(name = "commit", description = "commit a multi-group configuration: a JSON array of {\"Plugin\":..,\"Properties\":<group spec>}")
-    void commit(@Parameters(paramLabel = "<file or file: URL>") String location,
-                @Option(names = "--pretend", description = "Don't actually commit, only explain the commit") boolean pretend)
-            throws PluginException {
-        leader();
-        GroupEntry[] entries = new InputFile(localFile(location)).decode(GroupEntry[].class);
-        for (int i = 0; i < entries.length; i++) {
-            GroupEntry entry = entries[i];
-            if (entry == null || entry.plugin() == null || entry.plugin().isBlank()) {
-                throw new CliException("Entry " + i + " of " + location + " names no Plugin");
+    @Command(name = "status", description = "status lists the managers (the plugins implementing Manager) and which one is the leader")
+    void status(@Option(names = {"-q", "--quiet"}, description = "Print rows without column headers") boolean quiet) {
+        List<String> managers = managers(true);
+        if (managers.isEmpty()) {
+            if (!quiet) {
+                session.out().println(noManager());
             }
-            GroupSpec spec = groupSpec(entry, i, location);
-            String plan = session.plugins().find(entry.plugin(), GroupPlugin.class).commitGroup(spec, pretend);
-            session.out().println("Group " + spec.id() + " with plugin " + entry.plugin() + " plan: " + plan);
+            return;
+        }
+        Table table = new Table(session.out(), 20, 10, 20);
+        if (!quiet) {
+            table.row("NAME", "ROLE", "LEADER", "DETAIL");
+        }
+        for (String name : managers) {
+            try {
+                LeaderStatus status = status(name);
+                // over a socket a manager only says whether it leads: a leader's row names itself
+                String leader = status.isLeader() && status.leader() == null ? name : status.leader();
+                table.row(name, status.role().name(), leader == null ? "-" : leader, status.detail() == null ? "-" : status.detail());
+            } catch (PluginException | RuntimeException e) {
+                table.row(name, LeaderStatus.Role.UNKNOWN.name(), "-", "error: " + oneLine(e));
+            }
+        }
+    }
+
+    @Command(name = "commit", description = "commit a multi-group configuration: a JSON array of {\"Plugin\":..,\"Properties\":<group spec>}; "
+            + "every entry is checked, and every plugin asked for its plan, before the first is committed")
+    void commit(@Parameters(paramLabel = "<file or file: URL>") String location,
+                @Option(names = "--pretend", description = "Don't actually commit, only explain the commit") boolean pretend) {
+        leader();
+        List<GroupEntries.Entry> entries = GroupEntries.read(localFile(location), location);
+        List<GroupPlugin> plugins = new ArrayList<>();
+        for (GroupEntries.Entry entry : entries) {
+            try {
+                plugins.add(session.plugins().find(entry.plugin(), GroupPlugin.class));
+            } catch (CliException e) {
+                throw new CliException(entry.describe(location) + ": " + e.getMessage() + "; nothing committed", e);
+            }
+        }
+        // a dry run of every entry first, so that an entry its plugin refuses stops the commit before any group changes
+        List<String> plans = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            plans.add(commit(entries.get(i), plugins.get(i), true, location, "nothing committed"));
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            GroupEntries.Entry entry = entries.get(i);
+            String plan = pretend ? plans.get(i) : commit(entry, plugins.get(i), false, location,
+                    i == 0 ? "nothing committed" : "the entries before it were committed");
+            session.out().println("Group " + entry.spec().id() + " with plugin " + entry.plugin() + " plan: " + plan);
         }
     }
 
     @Command(name = "inspect", description = "inspect returns the plugin configurations known by the manager")
     void inspect() throws PluginException {
         String manager = leader();
-        List<GroupEntry> entries = new ArrayList<>();
+        List<GroupEntries.GroupEntry> entries = new ArrayList<>();
         for (GroupSpec spec : session.plugins().find(manager, GroupPlugin.class).inspectGroups()) {
-            entries.add(new GroupEntry(manager, json.encode(spec)));
+            entries.add(new GroupEntries.GroupEntry(manager, json.encode(spec)));
         }
         session.printJson(entries, "");
     }
 
-    private GroupSpec groupSpec(GroupEntry entry, int index, String location) {
-        if (entry.properties() == null) {
-            return new GroupSpec("", null);
-        }
+    private static String commit(GroupEntries.Entry entry, GroupPlugin plugin, boolean dryRun, String location, String outcome) {
         try {
-            return json.decode(entry.properties(), GroupSpec.class);
-        } catch (PluginException e) {
-            throw new CliException("Entry " + index + " of " + location + ": " + e.getMessage(), e);
+            return plugin.commitGroup(entry.spec(), dryRun);
+        } catch (PluginException | RuntimeException e) {
+            throw new CliException(entry.describe(location) + ": " + oneLine(e) + "; " + outcome, e);
         }
     }
 
-    /** The name of the manager that is the leader now. */
-    private String leader() throws PluginException {
+    /**
+     * The sockets whose plugin implements {@code Manager}, by name.
+     *
+     * @param warn {@code true} to warn about each socket that does not answer the handshake, as {@code plugin ls} does
+     */
+    private List<String> managers(boolean warn) {
         Plugins plugins = session.plugins();
         List<String> managers = new ArrayList<>();
         for (String name : plugins.names()) {
@@ -87,20 +114,53 @@ final class ManagerCommand extends CommandGroup {
             try {
                 implemented = plugins.handshake(name);
             } catch (PluginException e) {
+                if (warn) {
+                    session.warn("Skipping " + plugins.socket(name) + ": " + e.getMessage());
+                }
                 continue;
             }
-            if (implemented.stream().noneMatch(spec -> spec.name().equals(Manager.INTERFACE.name()))) {
-                continue;
-            }
-            managers.add(name);
-            if (plugins.find(name, Manager.class).isLeader()) {
-                return name;
+            if (implemented.stream().anyMatch(spec -> spec.name().equals(Manager.INTERFACE.name()))) {
+                managers.add(name);
             }
         }
+        return managers;
+    }
+
+    private LeaderStatus status(String name) throws PluginException {
+        LeaderStatus status = session.plugins().ask(name, Manager.class).status();
+        if (status == null) {
+            throw new PluginException("no status");
+        }
+        return status;
+    }
+
+    /** The name of the manager that is the leader now: the first, by name, that says so. */
+    private String leader() {
+        List<String> managers = managers(false);
         if (managers.isEmpty()) {
-            throw new CliException("no manager plugin found in " + plugins.directory());
+            throw new CliException(noManager());
         }
-        throw new CliException("no manager plugin in " + plugins.directory() + " is the leader (found " + String.join(", ", managers) + ")");
+        List<String> found = new ArrayList<>();
+        for (String name : managers) {
+            try {
+                if (status(name).isLeader()) {
+                    return name;
+                }
+                found.add(name);
+            } catch (PluginException | RuntimeException e) {
+                found.add(name + " (error: " + oneLine(e) + ")");
+            }
+        }
+        throw new CliException("no manager plugin in " + session.plugins().directory() + " is the leader (found " + String.join(", ", found) + ")");
+    }
+
+    private String noManager() {
+        return "no manager plugin found in " + session.plugins().directory();
+    }
+
+    private static String oneLine(Exception e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** A path, or a {@code file:} URL; templates at other URLs are not supported. */

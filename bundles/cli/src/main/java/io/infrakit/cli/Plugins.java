@@ -22,8 +22,13 @@ final class Plugins implements AutoCloseable {
     /** How long a listing waits for one plugin's handshake, so one hung plugin cannot hold up the rest. */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
 
+    /** How long a quick question to one of several plugins (is it the leader?) may take, so one hung plugin cannot hold up the rest. */
+    static final Duration QUESTION_TIMEOUT = Duration.ofSeconds(10);
+
     private final Path directory;
+    private final Duration callTimeout;
     private final RpcClient client;
+    private RpcClient questions;
 
     /**
      * @param directory the plugins directory
@@ -31,6 +36,7 @@ final class Plugins implements AutoCloseable {
      */
     Plugins(Path directory, Duration callTimeout) {
         this.directory = directory;
+        this.callTimeout = callTimeout;
         // a missing socket fails at once: a command line does not wait for a plugin to come back
         this.client = new RpcClient(callTimeout, Duration.ZERO);
     }
@@ -51,6 +57,25 @@ final class Plugins implements AutoCloseable {
     <T> T find(String name, Class<T> spi) {
         PluginName found = locate(name);
         return client.connect(socket(found.name()), found.type(), spi);
+    }
+
+    /**
+     * A plugin by name, as a proxy whose calls wait at most {@link #QUESTION_TIMEOUT}: for questions put to
+     * several plugins in turn, such as which manager leads.
+     *
+     * @param <T> the plugin interface
+     * @param name {@code name} or {@code name/type}
+     * @param spi the plugin interface
+     * @return the proxy
+     * @throws CliException if the name is invalid or there is no socket of that name
+     */
+    <T> T ask(String name, Class<T> spi) {
+        PluginName found = locate(name);
+        if (questions == null) {
+            Duration timeout = callTimeout.compareTo(QUESTION_TIMEOUT) < 0 ? callTimeout : QUESTION_TIMEOUT;
+            questions = new RpcClient(timeout, Duration.ZERO);
+        }
+        return questions.connect(socket(found.name()), found.type(), spi);
     }
 
     /**
@@ -114,5 +139,8 @@ final class Plugins implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        if (questions != null) {
+            questions.close();
+        }
     }
 }

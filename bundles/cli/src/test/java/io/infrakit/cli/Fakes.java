@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** In-memory plugins that behave like the reference ones closely enough for the command's output. */
@@ -111,13 +112,25 @@ final class Fakes {
         final Map<String, GroupSpec> groups = new LinkedHashMap<>();
         final List<String> calls = new CopyOnWriteArrayList<>();
         final List<Description> members = new ArrayList<>();
+        /** Group IDs refused even as a dry run, with the message to refuse them with. */
+        final Map<String, String> refusals = new ConcurrentHashMap<>();
+        /** Group IDs whose real (not pretend) commit fails, with the message to fail with. */
+        final Map<String, String> failures = new ConcurrentHashMap<>();
         volatile boolean leader;
+        /** When set, asking whether it leads fails with this message. */
+        volatile String leaderError;
 
         @Override
         public synchronized String commitGroup(GroupSpec spec, boolean pretend) throws PluginException {
             calls.add((pretend ? "pretend " : "commit ") + spec.id());
             if (spec.id().isBlank()) {
                 throw new PluginException("Group ID must not be blank");
+            }
+            if (refusals.containsKey(spec.id())) {
+                throw new PluginException(refusals.get(spec.id()));
+            }
+            if (!pretend && failures.containsKey(spec.id())) {
+                throw new PluginException(failures.get(spec.id()));
             }
             String details = groups.containsKey(spec.id()) ? "Noop" : "Managing 3 instances";
             if (!pretend) {
@@ -152,7 +165,10 @@ final class Fakes {
         }
 
         @Override
-        public boolean isLeader() {
+        public boolean isLeader() throws PluginException {
+            if (leaderError != null) {
+                throw new PluginException(leaderError);
+            }
             return leader;
         }
 

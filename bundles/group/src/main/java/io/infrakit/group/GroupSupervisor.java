@@ -285,7 +285,7 @@ final class GroupSupervisor {
         }
         if (decision.updateDone()) {
             update = null;
-            LOG.info("Group {}: rolling update to {} done", id, u.targetSha());
+            LOG.info("Group {}: every member has configuration {}", id, u.targetSha());
         } else if (decision.updateStopped() != null) {
             update = null;
             updateStopped = decision.updateStopped();

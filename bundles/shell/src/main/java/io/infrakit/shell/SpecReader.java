@@ -185,7 +185,8 @@ final class SpecReader {
         return new CommandException("Cannot read " + location + ": " + reason);
     }
 
-    private static String reason(PluginException e) {
+    /** A codec error without the codec's own introduction, for messages that name the file instead. */
+    static String reason(PluginException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
         return message.startsWith(CODEC_PREFIX) ? message.substring(CODEC_PREFIX.length()) : message;
     }

@@ -24,7 +24,8 @@ class CommandCatalogTest {
             GroupFreeCommand.class, GroupDestroyCommand.class,
             InstanceValidateCommand.class, InstanceProvisionCommand.class, InstanceDescribeCommand.class,
             InstanceLabelCommand.class, InstanceDestroyCommand.class,
-            FlavorValidateCommand.class, FlavorPrepareCommand.class, FlavorHealthyCommand.class);
+            FlavorValidateCommand.class, FlavorPrepareCommand.class, FlavorHealthyCommand.class,
+            ManagerStatusCommand.class, ManagerCommitCommand.class, ManagerInspectCommand.class);
 
     @Test
     void everyCommandIsAnInfrakitScopedKarafService() throws Exception {
@@ -40,13 +41,14 @@ class CommandCatalogTest {
         }
         assertEquals(new TreeSet<>(List.of("plugin-list", "group-commit", "group-describe", "group-inspect", "group-list",
                 "group-free", "group-destroy", "instance-validate", "instance-provision", "instance-describe",
-                "instance-label", "instance-destroy", "flavor-validate", "flavor-prepare", "flavor-healthy")), names);
+                "instance-label", "instance-destroy", "flavor-validate", "flavor-prepare", "flavor-healthy",
+                "manager-status", "manager-commit", "manager-inspect")), names);
     }
 
     @Test
     void listingCommandsOfferJsonAndNoFormat() {
         for (Class<?> type : List.of(PluginListCommand.class, GroupListCommand.class, GroupDescribeCommand.class,
-                InstanceDescribeCommand.class)) {
+                InstanceDescribeCommand.class, ManagerStatusCommand.class)) {
             Set<String> options = options(type);
             assertTrue(options.containsAll(Set.of("--json", "--no-format")), type.getSimpleName() + " " + options);
         }

@@ -19,12 +19,22 @@ final class FakeGroupPlugin implements GroupPlugin {
     GroupSpec committed;
     /** When set, listing the groups fails with this message. */
     String failure;
+    /** Group IDs this plugin refuses to commit, even as a dry run, with the message to refuse them with. */
+    final Map<String, String> refusals = new LinkedHashMap<>();
+    /** Group IDs whose real (not pretend) commit fails, with the message to fail with. */
+    final Map<String, String> failures = new LinkedHashMap<>();
 
     @Override
     public String commitGroup(GroupSpec spec, boolean pretend) throws PluginException {
         calls.add("commit " + spec.id() + " pretend=" + pretend);
         if (spec.id().isEmpty()) {
             throw new PluginException("Group ID must not be blank");
+        }
+        if (refusals.containsKey(spec.id())) {
+            throw new PluginException(refusals.get(spec.id()));
+        }
+        if (!pretend && failures.containsKey(spec.id())) {
+            throw new PluginException(failures.get(spec.id()));
         }
         committed = spec;
         return "Managing 3 instances";

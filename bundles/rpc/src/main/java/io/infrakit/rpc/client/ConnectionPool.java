@@ -24,11 +24,18 @@ final class ConnectionPool implements AutoCloseable {
     private final AtomicLong nextSweepNanos = new AtomicLong(System.nanoTime());
     private final long idleTimeoutNanos;
     private final int maxResponseBytes;
+    private final String peer;
     private volatile boolean closed;
 
     ConnectionPool(long idleTimeoutMillis, int maxResponseBytes) {
+        this(idleTimeoutMillis, maxResponseBytes, SocketConnection.PLUGIN);
+    }
+
+    /** A pool whose servers are named {@code peer} in error messages. */
+    ConnectionPool(long idleTimeoutMillis, int maxResponseBytes, String peer) {
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
         this.maxResponseBytes = maxResponseBytes;
+        this.peer = peer;
     }
 
     /**
@@ -38,7 +45,7 @@ final class ConnectionPool implements AutoCloseable {
      */
     SocketConnection acquire(Path socket) throws IOException {
         if (closed) {
-            throw new IOException("the RPC client is closed");
+            throw new IOException("the " + peer + " client is closed");
         }
         sweep();
         Idle connections = idle.get(socket);
@@ -52,7 +59,7 @@ final class ConnectionPool implements AutoCloseable {
                 c.close();
             }
         }
-        return SocketConnection.open(socket, maxResponseBytes);
+        return SocketConnection.open(socket, maxResponseBytes, peer);
     }
 
     /** Takes a connection back after a complete exchange; closed ones and extras are dropped. */

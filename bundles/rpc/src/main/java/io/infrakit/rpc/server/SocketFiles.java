@@ -25,8 +25,11 @@ import java.util.Set;
  */
 public final class SocketFiles {
 
-    /** The longest socket path the kernel accepts, in bytes ({@code sun_path} less its terminating NUL). */
-    public static final int MAX_PATH_BYTES = 107;
+    /**
+     * The longest socket path that works, in bytes: the kernel's {@code sun_path} holds 107 bytes and a NUL,
+     * but the JDK (17 and later) refuses a 107-byte path with "Unix domain path too long" (measured).
+     */
+    public static final int MAX_PATH_BYTES = 106;
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketFiles.class);
     private static final int TYPE_MASK = 0170000;

@@ -76,7 +76,7 @@ class SocketClaimTest {
         fx.register(Spi.INSTANCE, name, null, new Fakes.Instances("l"));
         String problem = fx.host.problem(name);
         assertTrue(problem.startsWith("Socket path " + fx.socket(name) + " is "), problem);
-        assertTrue(problem.contains("at most 107"), problem);
+        assertTrue(problem.contains("at most 106"), problem);
         assertTrue(!Files.exists(fx.socket(name)));
     }
 

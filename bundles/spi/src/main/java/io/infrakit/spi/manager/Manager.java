@@ -21,4 +21,16 @@ public interface Manager {
      * @throws PluginException if leadership cannot be determined
      */
     boolean isLeader() throws PluginException;
+
+    /**
+     * Tells this manager's status in its election: its role, the leader's name when known, and why it
+     * cannot tell when it cannot. On the wire only {@code Manager.IsLeader} exists, so a manager reached
+     * through a socket answers with its role alone.
+     *
+     * @return the status
+     * @throws PluginException if leadership cannot be determined
+     */
+    default LeaderStatus status() throws PluginException {
+        return isLeader() ? LeaderStatus.leader(null) : LeaderStatus.follower(null);
+    }
 }

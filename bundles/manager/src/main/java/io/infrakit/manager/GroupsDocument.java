@@ -1,0 +1,102 @@
+package io.infrakit.manager;
+
+import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.PluginException;
+import io.infrakit.spi.RawJson;
+import io.infrakit.spi.group.GroupSpec;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The stored desired state in the original's format: {@code {"Groups": {"<ID>": {"Plugin": "group-stateless",
+ * "Properties": <GroupSpec>}}}}, written as Go's {@code json.MarshalIndent(v, "  ", "  ")} with the groups
+ * sorted by ID (as Go writes maps), so that files written by either implementation are read by the other.
+ *
+ * @param groups the groups by ID, sorted; never {@code null}
+ */
+record GroupsDocument(Map<String, Entry> groups) {
+
+    /**
+     * One stored group.
+     *
+     * @param plugin the group plugin the spec is committed to
+     * @param properties the group's specification
+     */
+    record Entry(String plugin, GroupSpec properties) {
+    }
+
+    /** An empty document. */
+    static final GroupsDocument EMPTY = new GroupsDocument(Map.of());
+
+    /** Copies the map, sorted. */
+    GroupsDocument {
+        groups = groups == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(groups));
+    }
+
+    /**
+     * Reads a stored document.
+     *
+     * @param json the stored text, or {@code null} for an empty store
+     * @param codec the JSON codec
+     * @return the document
+     * @throws PluginException if the text is not such a document
+     */
+    static GroupsDocument parse(String json, JsonCodec codec) throws PluginException {
+        if (json == null || json.isBlank()) {
+            return EMPTY;
+        }
+        GroupsDocument document;
+        try {
+            document = codec.decode(new RawJson(json), GroupsDocument.class);
+        } catch (PluginException e) {
+            throw new PluginException("The stored groups are not valid: " + e.getMessage(), e);
+        }
+        if (document == null) {
+            return EMPTY;
+        }
+        for (Map.Entry<String, Entry> group : document.groups().entrySet()) {
+            Entry entry = group.getValue();
+            if (entry == null || entry.properties() == null) {
+                throw new PluginException("The stored groups are not valid: group '" + group.getKey() + "' has no Properties");
+            }
+        }
+        return document;
+    }
+
+    /**
+     * Writes the document as the original did.
+     *
+     * @param codec the JSON codec
+     * @return the text
+     */
+    String format(JsonCodec codec) {
+        return codec.encodeIndented(this, "  ", "  ");
+    }
+
+    /**
+     * The document with a group set.
+     *
+     * @param id the group ID
+     * @param entry its entry
+     * @return the new document
+     */
+    GroupsDocument with(String id, Entry entry) {
+        Map<String, Entry> copy = new TreeMap<>(groups);
+        copy.put(id, entry);
+        return new GroupsDocument(copy);
+    }
+
+    /**
+     * The document without a group.
+     *
+     * @param id the group ID
+     * @return the new document
+     */
+    GroupsDocument without(String id) {
+        Map<String, Entry> copy = new TreeMap<>(groups);
+        copy.remove(id);
+        return new GroupsDocument(copy);
+    }
+}

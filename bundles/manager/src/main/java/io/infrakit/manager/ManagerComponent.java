@@ -1,0 +1,242 @@
+package io.infrakit.manager;
+
+import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.PluginException;
+import io.infrakit.spi.group.GroupDescription;
+import io.infrakit.spi.group.GroupPlugin;
+import io.infrakit.spi.group.GroupSpec;
+import io.infrakit.spi.manager.GroupStore;
+import io.infrakit.spi.manager.LeaderStatus;
+import io.infrakit.spi.manager.Leadership;
+import io.infrakit.spi.manager.Manager;
+import io.infrakit.spi.registry.PluginRegistry;
+
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The manager as an OSGi service: the plugin {@code group} (Group and Manager on one socket), run by a
+ * {@link GroupManager} on the backend its configuration names. The backends are services of their own
+ * ({@link Leadership} and {@link GroupStore} with {@value Leadership#BACKEND_PROPERTY}); while the chosen
+ * one is missing the endpoint answers with an error saying which feature provides it, and when it goes
+ * away the manager stops acting at once.
+ */
+@Component(service = {GroupPlugin.class, Manager.class}, configurationPid = ManagerComponent.PID, immediate = true)
+@Designate(ocd = ManagerComponent.Config.class)
+public final class ManagerComponent implements GroupPlugin, Manager {
+
+    /** The configuration PID. */
+    public static final String PID = "io.infrakit.manager";
+
+    /** Configuration of the manager. */
+    @ObjectClassDefinition(name = "InfraKit manager", description = "Leader election and persisted groups in front of the stateless group plugin.")
+    public @interface Config {
+        /** @return the plugin (socket) name */
+        @AttributeDefinition(name = "Plugin name", description = "The name clients use (Group and Manager), and its socket's name.")
+        String infrakit_plugin_name() default "group";
+
+        /** @return the name in the election */
+        @AttributeDefinition(name = "Manager name", required = false,
+                description = "The name this manager goes by in the election (unique among the managers sharing a backend). Empty: the plugin name.")
+        String manager_name() default "";
+
+        /** @return the backend */
+        @AttributeDefinition(name = "Backend", description = "Where leadership and the groups are kept: file, zookeeper or swarm.")
+        String backend() default "file";
+
+        /** @return the stateless group plugin */
+        @AttributeDefinition(name = "Group plugin", description = "The stateless group plugin the manager forwards to.")
+        String proxy_for_group() default "group-stateless";
+
+        /** @return the call timeout */
+        @AttributeDefinition(name = "Call timeout (ms)", description = "The longest a commit, free or destroy waits for the manager.")
+        long call_timeout_ms() default 60000;
+
+        /** @return the resync interval */
+        @AttributeDefinition(name = "Resync interval (ms)",
+                description = "How often the leader checks that the group plugin runs every stored group, and commits those it does not.")
+        long resync_interval_ms() default 1000;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagerComponent.class);
+
+    private final String backend;
+    private final GroupManager.Settings settings;
+    private final PluginRegistry registry;
+    private final JsonCodec json;
+    private final Map<Long, Candidate<Leadership>> leaderships = new TreeMap<>();
+    private final Map<Long, Candidate<GroupStore>> stores = new TreeMap<>();
+
+    /** A backend service and the backend it belongs to. */
+    private record Candidate<T>(T service, String backend) {
+
+        static <T> Candidate<T> of(T service, Map<String, Object> properties) {
+            return new Candidate<>(service, String.valueOf(properties.get(Leadership.BACKEND_PROPERTY)));
+        }
+    }
+
+    private Leadership usedLeadership;
+    private GroupStore usedStore;
+    private volatile GroupManager manager;
+    private boolean active = true;
+
+    /**
+     * Creates the component (DS).
+     *
+     * @param config its configuration
+     * @param registry where the stateless group plugin is looked up
+     * @param json the JSON codec
+     */
+    @Activate
+    public ManagerComponent(Config config, @Reference PluginRegistry registry, @Reference JsonCodec json) {
+        String pluginName = config.infrakit_plugin_name();
+        if (config.proxy_for_group().equals(pluginName)) {
+            throw new IllegalArgumentException("The manager " + pluginName + " cannot forward to itself: set proxy.for.group to the group plugin's name");
+        }
+        this.backend = config.backend().trim();
+        String name = config.manager_name() == null || config.manager_name().isBlank() ? pluginName : config.manager_name().trim();
+        this.settings = new GroupManager.Settings(name, config.proxy_for_group(), config.call_timeout_ms(), Math.max(100, config.resync_interval_ms()));
+        this.registry = registry;
+        this.json = json;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    synchronized void bindLeadership(Leadership leadership, Map<String, Object> properties) {
+        added(leaderships, leadership, properties);
+    }
+
+    synchronized void unbindLeadership(Leadership leadership, Map<String, Object> properties) {
+        removed(leaderships, leadership == usedLeadership, properties);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    synchronized void bindStore(GroupStore store, Map<String, Object> properties) {
+        added(stores, store, properties);
+    }
+
+    synchronized void unbindStore(GroupStore store, Map<String, Object> properties) {
+        removed(stores, store == usedStore, properties);
+    }
+
+    private <T> void added(Map<Long, Candidate<T>> candidates, T service, Map<String, Object> properties) {
+        candidates.put(serviceId(properties), Candidate.of(service, properties));
+        if (backend.equals(Candidate.of(service, properties).backend())) {
+            refresh();
+        }
+    }
+
+    private <T> void removed(Map<Long, Candidate<T>> candidates, boolean inUse, Map<String, Object> properties) {
+        candidates.remove(serviceId(properties));
+        if (inUse) {
+            refresh();
+        }
+    }
+
+    /** Stops acting and leaves the election. */
+    @Deactivate
+    synchronized void deactivate() {
+        active = false;
+        refresh();
+    }
+
+    /** Runs a manager on the chosen backend's services when both are there, and none otherwise. */
+    private void refresh() {
+        Leadership leadership = active ? chosen(leaderships) : null;
+        GroupStore store = active ? chosen(stores) : null;
+        if (leadership == usedLeadership && store == usedStore) {
+            return;
+        }
+        GroupManager old = manager;
+        manager = null;
+        if (old != null) {
+            old.close();
+        }
+        usedLeadership = leadership;
+        usedStore = store;
+        if (leadership == null || store == null) {
+            return;
+        }
+        GroupManager next = new GroupManager(settings, leadership, store, registry, json);
+        try {
+            next.start();
+            manager = next;
+            LOG.info("Manager {} runs on the {} backend: {}", settings.name(), backend, leadership);
+        } catch (PluginException | RuntimeException e) {
+            next.close();
+            LOG.error("Manager {} cannot join the {} backend: {}", settings.name(), backend, e.getMessage());
+        }
+    }
+
+    /** The first registered service of the chosen backend. */
+    private <T> T chosen(Map<Long, Candidate<T>> candidates) {
+        return candidates.values().stream().filter(c -> c.backend().equals(backend)).map(Candidate::service).findFirst().orElse(null);
+    }
+
+    private static long serviceId(Map<String, Object> properties) {
+        return ((Number) properties.get(Constants.SERVICE_ID)).longValue();
+    }
+
+    private GroupManager manager() throws PluginException {
+        GroupManager m = manager;
+        if (m == null) {
+            throw new PluginException(unavailable());
+        }
+        return m;
+    }
+
+    private String unavailable() {
+        return "The manager's " + backend + " backend is not available"
+                + (backend.equals("file") ? "" : " (is the feature infrakit-manager-" + backend + " installed and configured?)");
+    }
+
+    @Override
+    public boolean isLeader() {
+        GroupManager m = manager;
+        return m != null && m.isLeader();
+    }
+
+    @Override
+    public LeaderStatus status() {
+        GroupManager m = manager;
+        return m == null ? LeaderStatus.unknown(unavailable()) : m.status();
+    }
+
+    @Override
+    public String commitGroup(GroupSpec spec, boolean pretend) throws PluginException {
+        return manager().commitGroup(spec, pretend);
+    }
+
+    @Override
+    public void freeGroup(String id) throws PluginException {
+        manager().freeGroup(id);
+    }
+
+    @Override
+    public GroupDescription describeGroup(String id) throws PluginException {
+        return manager().describeGroup(id);
+    }
+
+    @Override
+    public void destroyGroup(String id) throws PluginException {
+        manager().destroyGroup(id);
+    }
+
+    @Override
+    public List<GroupSpec> inspectGroups() throws PluginException {
+        return manager().inspectGroups();
+    }
+}

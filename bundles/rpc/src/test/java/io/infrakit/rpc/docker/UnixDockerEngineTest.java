@@ -1,0 +1,225 @@
+package io.infrakit.rpc.docker;
+
+import static io.infrakit.rpc.docker.CannedEngine.answer;
+import static io.infrakit.rpc.docker.CannedEngine.raw;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.infrakit.spi.RawJson;
+import io.infrakit.spi.docker.DockerException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The Docker Engine client against a canned engine on a real Unix socket. */
+class UnixDockerEngineTest {
+
+    private Path dir;
+    private CannedEngine engine;
+    private String host;
+    private UnixDockerEngine docker;
+
+    @BeforeEach
+    void start() throws IOException {
+        dir = Files.createTempDirectory(Path.of("/tmp"), "ikd");
+        engine = new CannedEngine(dir.resolve("docker.sock"));
+        host = "unix://" + engine.socket;
+        docker = new UnixDockerEngine(Duration.ofSeconds(5));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        docker.close();
+        engine.close();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    @Test
+    void aGetSendsNoBodyAndReturnsTheAnswersJson() throws Exception {
+        String info = "{\"Swarm\":{\"NodeID\":\"abc\",\"LocalNodeState\":\"active\"},\"Name\":\"vm\"}";
+        engine.then(answer(200, info));
+        RawJson answer = docker.call(host, "GET", "/v1.41/info", null);
+        assertEquals(info, answer.json());
+        CannedEngine.Request request = engine.requests.get(0);
+        assertEquals("GET /v1.41/info HTTP/1.1", request.requestLine());
+        assertTrue(request.hasHeader("Host: localhost"), request.head());
+        assertFalse(request.head().toLowerCase().contains("content-length"), request.head());
+        assertFalse(request.head().toLowerCase().contains("content-type"), request.head());
+    }
+
+    @Test
+    void aPostSendsItsJsonBodyWithItsLengthInBytes() throws Exception {
+        String spec = "{\"Name\":\"default\",\"Labels\":{\"note\":\"d\u00e9j\u00e0 vu \u2713\"},\"CAConfig\":{\"NodeCertExpiry\":7776000000000000}}";
+        engine.then(raw("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+        assertNull(docker.call(host, "POST", "/v1.41/swarm/update?version=12", new RawJson(spec)));
+        CannedEngine.Request request = engine.requests.get(0);
+        assertEquals("POST /v1.41/swarm/update?version=12 HTTP/1.1", request.requestLine());
+        assertTrue(request.hasHeader("Content-Type: application/json"), request.head());
+        assertTrue(request.hasHeader("Content-Length: " + spec.getBytes(StandardCharsets.UTF_8).length), request.head());
+        assertEquals(spec, request.body());
+    }
+
+    @Test
+    void aPostWithoutBodySaysItsLengthIsZero() throws Exception {
+        engine.then(answer(201, "{\"Id\":\"x\"}"));
+        assertEquals("{\"Id\":\"x\"}", docker.call(host, "POST", "/containers/x/start", null).json());
+        assertTrue(engine.requests.get(0).hasHeader("Content-Length: 0"), engine.requests.get(0).head());
+    }
+
+    @Test
+    void noContentIsNull() throws Exception {
+        engine.then(raw("HTTP/1.1 204 No Content\r\nServer: Docker\r\n\r\n")).then(answer(200, "{}"));
+        assertNull(docker.call(host, "DELETE", "/containers/x", null));
+        // the 204 ended without a body: the connection carries the next call
+        assertEquals("{}", docker.call(host, "GET", "/info", null).json());
+        assertEquals(1, engine.connections.get());
+    }
+
+    @Test
+    void aChunkedAnswerIsReadWhole() throws Exception {
+        String nodes = "[{\"ID\":\"a\"},{\"ID\":\"b\"}]";
+        engine.then(raw("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\n" + nodes.substring(0, 5) + "\r\n" + Integer.toHexString(nodes.length() - 5) + "\r\n" + nodes.substring(5) + "\r\n0\r\n\r\n"));
+        assertEquals(nodes, docker.call(host, "GET", "/nodes", null).json());
+    }
+
+    @Test
+    void connectionsAreKeptForTheNextCalls() throws Exception {
+        engine.then(answer(200, "{}")).then(answer(200, "{}")).then(answer(200, "{}"));
+        for (int i = 0; i < 3; i++) {
+            docker.call(host, "GET", "/info", null);
+        }
+        assertEquals(1, engine.connections.get());
+        assertEquals(3, engine.requests.size());
+    }
+
+    @Test
+    void anErrorStatusCarriesTheEnginesMessage() {
+        engine.then(answer(500, "{\"message\":\"rpc error: code = Unknown desc = update out of sequence\"}\n"));
+        DockerException e = assertThrows(DockerException.class, () -> docker.call(host, "POST", "/swarm/update?version=3", new RawJson("{}")));
+        assertEquals(500, e.status());
+        assertEquals("rpc error: code = Unknown desc = update out of sequence", e.getMessage());
+    }
+
+    @Test
+    void anErrorThatIsNotJsonCarriesItsBodyOrItsStatus() {
+        engine.then(raw("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 19\r\n\r\n404 page not found\n"))
+                .then(raw("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n"));
+        DockerException notFound = assertThrows(DockerException.class, () -> docker.call(host, "GET", "/nope", null));
+        assertEquals(404, notFound.status());
+        assertEquals("404 page not found", notFound.getMessage());
+        DockerException unavailable = assertThrows(DockerException.class, () -> docker.call(host, "GET", "/nodes/x", null));
+        assertEquals(503, unavailable.status());
+        assertEquals("The Docker engine answered HTTP 503", unavailable.getMessage());
+    }
+
+    @Test
+    void onlyUnixHostsAreAccepted() {
+        for (String bad : new String[] {"tcp://127.0.0.1:2375", "https://docker:2376", "/var/run/docker.sock", "unix://relative.sock", "", null}) {
+            DockerException e = assertThrows(DockerException.class, () -> docker.call(bad, "GET", "/info", null), String.valueOf(bad));
+            assertEquals(DockerException.NO_ANSWER, e.status());
+            assertTrue(e.getMessage().startsWith("Unsupported Docker host: " + bad + " ("), e.getMessage());
+        }
+        assertEquals(0, engine.connections.get());
+    }
+
+    @Test
+    void aSocketPathLongerThanTheKernelAllowsIsRefusedClearly() throws Exception {
+        String path = "/tmp/ikd" + Long.toString(System.nanoTime(), 36) + "-";
+        path = path + "d".repeat(106 - path.length());
+        assertEquals(106, path.length());
+        // 106 bytes is allowed and works
+        try (CannedEngine longPath = new CannedEngine(Path.of(path))) {
+            longPath.then(answer(200, "{\"ok\":1}"));
+            assertEquals("{\"ok\":1}", docker.call("unix://" + path, "GET", "/info", null).json());
+        }
+        String longer = path + "x";
+        DockerException tooLong = assertThrows(DockerException.class, () -> docker.call("unix://" + longer, "GET", "/info", null));
+        assertEquals("The Docker socket path " + longer + " is 107 bytes long; Unix socket paths may have at most 106 bytes here: "
+                + "use a shorter path (a symbolic link to the socket will do)", tooLong.getMessage());
+        // bytes, not characters
+        String accented = "/tmp/" + "\u00e9".repeat(52);
+        DockerException inBytes = assertThrows(DockerException.class, () -> docker.call("unix://" + accented, "GET", "/info", null));
+        assertTrue(inBytes.getMessage().contains(" is 109 bytes long; Unix socket paths may have at most 106 bytes"), inBytes.getMessage());
+    }
+
+    @Test
+    void anEngineThatIsDownFailsAtOnceWithoutAnAnswer() throws Exception {
+        Path missing = dir.resolve("missing.sock");
+        long start = System.nanoTime();
+        DockerException e = assertThrows(DockerException.class, () -> docker.call("unix://" + missing, "GET", "/info", null));
+        assertEquals(DockerException.NO_ANSWER, e.status());
+        assertEquals("Cannot connect to the Docker engine at unix://" + missing + ": no such socket. Is the docker daemon running?", e.getMessage());
+        // a socket file nobody listens on (a dead daemon's)
+        Path stale = dir.resolve("stale.sock");
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(stale));
+        }
+        DockerException refused = assertThrows(DockerException.class, () -> docker.call("unix://" + stale, "GET", "/info", null));
+        assertEquals("Cannot connect to the Docker engine at unix://" + stale + ": connection refused. Is the docker daemon running?", refused.getMessage());
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "an engine that is down must fail at once, not after the timeout");
+    }
+
+    @Test
+    void aSilentEngineTimesOut() throws Exception {
+        try (UnixDockerEngine quick = new UnixDockerEngine(Duration.ofMillis(300))) {
+            engine.then((c, request) -> c.read(java.nio.ByteBuffer.allocate(1)) >= 0);
+            long start = System.nanoTime();
+            DockerException e = assertThrows(DockerException.class, () -> quick.call(host, "GET", "/info", null));
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals("The Docker engine at " + host + " did not answer GET /info within 300 ms", e.getMessage());
+            assertEquals(DockerException.NO_ANSWER, e.status());
+            assertTrue(elapsedMillis >= 290 && elapsedMillis < 3000, "took " + elapsedMillis + " ms");
+        }
+    }
+
+    @Test
+    void aGetOnAKeptConnectionTheEngineDroppedIsSentAgainOnANewOne() throws Exception {
+        // the second request reaches a connection the engine drops without answering (a restart, an idle close racing the request)
+        engine.then(answer(200, "{\"n\":1}")).then((c, request) -> false).then(answer(200, "{\"n\":2}"));
+        assertEquals("{\"n\":1}", docker.call(host, "GET", "/info", null).json());
+        assertEquals("{\"n\":2}", docker.call(host, "GET", "/info", null).json());
+        assertEquals(2, engine.connections.get());
+        assertEquals(3, engine.requests.size());
+    }
+
+    @Test
+    void aPostOnAKeptConnectionTheEngineDroppedIsNotRepeated() throws Exception {
+        engine.then(answer(200, "{}")).then((c, request) -> false).then(answer(200, "{}"));
+        docker.call(host, "GET", "/swarm", null);
+        DockerException e = assertThrows(DockerException.class, () -> docker.call(host, "POST", "/swarm/update?version=1", new RawJson("{}")));
+        assertEquals("Call POST /swarm/update?version=1 to the Docker engine at " + host + " failed: the Docker engine closed the connection before answering",
+                e.getMessage());
+        assertEquals(2, engine.requests.size());
+    }
+
+    @Test
+    void aMethodOrPathThatCannotBeSentIsRefusedBeforeConnecting() {
+        DockerException method = assertThrows(DockerException.class, () -> docker.call(host, "HEAD", "/info", null));
+        assertTrue(method.getMessage().startsWith("Unsupported Docker Engine API method: HEAD"), method.getMessage());
+        for (String path : new String[] {"info", "/info HTTP/1.1\r\nX: y", "/nodes/a b", "/caf\u00e9", null}) {
+            DockerException e = assertThrows(DockerException.class, () -> docker.call(host, "GET", path, null), path);
+            assertTrue(e.getMessage().startsWith("Invalid Docker Engine API path: "), e.getMessage());
+        }
+        assertEquals(0, engine.connections.get());
+    }
+}
