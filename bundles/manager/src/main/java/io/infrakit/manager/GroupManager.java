@@ -99,6 +99,7 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupManager.class);
     private static final int SAVE_ATTEMPTS = 50;
     private static final long FIRST_STATUS_WAIT_MILLIS = 10_000;
+    private static final long PROXY_POLL_MILLIS = 100;
 
     private final Settings settings;
     private final Leadership leadership;
@@ -195,7 +196,7 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
         String id = spec == null ? "" : spec.id();
         return onWorker(() -> {
             requireLeader("commit group '" + id + "'");
-            GroupPlugin proxy = proxy();
+            GroupPlugin proxy = awaitProxy();
             if (pretend) {
                 return proxy.commitGroup(spec, true);
             }
@@ -241,7 +242,7 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
     private void remove(String id, String verb, Removal forward, String onlyStored) throws PluginException {
         onWorker(() -> {
             requireLeader(verb + " group '" + id + "'");
-            GroupPlugin proxy = proxy();
+            GroupPlugin proxy = awaitProxy();
             boolean watched = watchedIds(proxy).contains(id);
             boolean stored = update(d -> d.without(id)).groups().containsKey(id);
             failures.remove(id);
@@ -402,6 +403,29 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
             return registry.lookup(settings.proxy(), GroupPlugin.class);
         } catch (PluginNotFoundException e) {
             throw new PluginException("The group plugin " + settings.proxy() + " this manager forwards to is not available: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The proxy for a caller's commit, free or destroy: right after a start the group plugin may not be
+     * registered yet, so wait for it a little (half the call timeout, at most 10 s) rather than fail.
+     */
+    private GroupPlugin awaitProxy() throws PluginException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(settings.callTimeoutMillis() / 2, FIRST_STATUS_WAIT_MILLIS));
+        while (true) {
+            try {
+                return proxy();
+            } catch (PluginException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(PROXY_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PluginException("Interrupted while waiting for the group plugin " + settings.proxy());
+            }
         }
     }
 

@@ -227,17 +227,38 @@ class GroupManagerTest {
     }
 
     @Test
-    void storedGroupsWaitForTheGroupPluginToAppear() throws PluginException {
+    void storedGroupsAndACommitWaitForTheGroupPluginToAppear() throws Exception {
         store = storeWith("cattle");
         registry.plugins.clear();
         start(LeaderStatus.leader("node-a"));
-
-        PluginException e = assertThrows(PluginException.class, () -> manager.commitGroup(spec("pets", 1), false));
-        assertTrue(e.getMessage().startsWith("The group plugin group-stateless this manager forwards to is not available"), e.getMessage());
-        assertEquals(Set.of("cattle"), stored().groups().keySet());
+        CompletableFuture<String> commit = CompletableFuture.supplyAsync(() -> {
+            try {
+                return manager.commitGroup(spec("pets", 1), false);
+            } catch (PluginException e) {
+                throw new CompletionException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().entrySet().stream()
+                .anyMatch(t -> t.getKey().getName().equals("infrakit-manager-node-a") && Arrays.stream(t.getValue())
+                        .anyMatch(frame -> frame.getMethodName().equals("awaitProxy"))));
 
         registry.plugins.put("group-stateless", proxy);
-        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.watched.containsKey("cattle"));
+
+        assertEquals("Managing 3 instances", commit.get(5, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.watched.keySet().equals(Set.of("cattle", "pets")));
+    }
+
+    @Test
+    void aCommitFailsClearlyWhenTheGroupPluginNeverAppears() throws PluginException {
+        registry.plugins.clear();
+        leadership = new ManualLeadership(LeaderStatus.leader("node-a"));
+        manager = new GroupManager(new GroupManager.Settings("node-a", "group-stateless", 400, 50), leadership, store, registry, json);
+        manager.start();
+
+        PluginException e = assertThrows(PluginException.class, () -> manager.commitGroup(spec("pets", 1), false));
+
+        assertTrue(e.getMessage().startsWith("The group plugin group-stateless this manager forwards to is not available"), e.getMessage());
+        assertNull(store.json());
     }
 
     @Test
