@@ -3,6 +3,8 @@ package io.infrakit.cli;
 import io.infrakit.rpc.wire.WireJsonCodec;
 import io.infrakit.spi.InterfaceSpec;
 import io.infrakit.spi.PluginException;
+import io.infrakit.spi.RawJson;
+import io.infrakit.spi.group.GroupEntries;
 import io.infrakit.spi.group.GroupPlugin;
 import io.infrakit.spi.group.GroupSpec;
 import io.infrakit.spi.manager.LeaderStatus;
@@ -61,7 +63,7 @@ final class ManagerCommand extends CommandGroup {
     void commit(@Parameters(paramLabel = "<file or file: URL>") String location,
                 @Option(names = "--pretend", description = "Don't actually commit, only explain the commit") boolean pretend) {
         leader();
-        List<GroupEntries.Entry> entries = GroupEntries.read(localFile(location), location);
+        List<GroupEntries.Entry> entries = entries(location);
         List<GroupPlugin> plugins = new ArrayList<>();
         for (GroupEntries.Entry entry : entries) {
             try {
@@ -91,6 +93,16 @@ final class ManagerCommand extends CommandGroup {
             entries.add(new GroupEntries.GroupEntry(manager, json.encode(spec)));
         }
         session.printJson(entries, "");
+    }
+
+    /** Reads and checks the file: all of it, before any plugin is looked up. */
+    private List<GroupEntries.Entry> entries(String location) {
+        RawJson text = new InputFile(localFile(location)).raw();
+        try {
+            return GroupEntries.parse(json, text, location);
+        } catch (PluginException e) {
+            throw new CliException(e.getMessage(), e);
+        }
     }
 
     private static String commit(GroupEntries.Entry entry, GroupPlugin plugin, boolean dryRun, String location, String outcome) {

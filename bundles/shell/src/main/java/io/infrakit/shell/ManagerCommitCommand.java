@@ -1,6 +1,8 @@
 package io.infrakit.shell;
 
 import io.infrakit.spi.PluginException;
+import io.infrakit.spi.RawJson;
+import io.infrakit.spi.group.GroupEntries;
 import io.infrakit.spi.group.GroupPlugin;
 
 import org.apache.karaf.shell.api.action.Argument;
@@ -37,7 +39,7 @@ public class ManagerCommitCommand extends ManagerCommand {
     @Override
     void run(PrintStream out) throws PluginException, CommandException {
         leader();
-        List<GroupEntries.Entry> entries = GroupEntries.read(codec, groups);
+        List<GroupEntries.Entry> entries = entries();
         List<GroupPlugin> plugins = new ArrayList<>();
         for (GroupEntries.Entry entry : entries) {
             plugins.add(plugin(entry));
@@ -51,6 +53,16 @@ public class ManagerCommitCommand extends ManagerCommand {
             String plan = pretend ? plans.get(i)
                     : commit(entry, plugins.get(i), false, i == 0 ? "nothing committed" : "the entries before it were committed");
             out.println("Group " + entry.spec().id() + " with plugin " + entry.plugin() + " plan: " + plan);
+        }
+    }
+
+    /** Reads and checks the file: all of it, before any plugin is looked up. */
+    private List<GroupEntries.Entry> entries() throws CommandException {
+        RawJson json = SpecReader.json(groups);
+        try {
+            return GroupEntries.parse(codec, json, groups);
+        } catch (PluginException e) {
+            throw new CommandException(e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.infrakit.shell;
 
 import io.infrakit.spi.PluginException;
+import io.infrakit.spi.group.GroupEntries;
 import io.infrakit.spi.group.GroupPlugin;
 import io.infrakit.spi.group.GroupSpec;
 
