@@ -31,6 +31,24 @@ public final class InfrakitHome {
     }
 
     /**
+     * The directory of an instance plugin's instances: the configured one, else
+     * {@code $INFRAKIT_HOME/instances/<plugin name>}.
+     *
+     * @param configured the configured directory, possibly blank or starting with {@code ~}
+     * @param pluginName the plugin's name
+     * @return the absolute directory
+     * @throws IllegalArgumentException if the plugin name is not a valid plugin name
+     */
+    public static Path instancesDirectory(String configured, String pluginName) {
+        if (!PluginName.isValidName(pluginName)) {
+            throw new IllegalArgumentException("Invalid plugin name '" + pluginName + "'");
+        }
+        return configured == null || configured.isBlank()
+                ? path().resolve("instances").resolve(pluginName)
+                : expand(configured.trim(), System.getProperty("user.home"));
+    }
+
+    /**
      * Expands a leading {@code ~} to the user's home and makes the path absolute.
      *
      * @param path a path, possibly starting with {@code ~}

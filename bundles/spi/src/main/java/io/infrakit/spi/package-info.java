@@ -3,7 +3,7 @@
  * plugin names and the error every plugin method may raise.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.infrakit.spi;
 
 import org.osgi.annotation.bundle.Export;

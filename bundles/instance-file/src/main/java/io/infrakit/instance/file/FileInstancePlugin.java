@@ -3,7 +3,6 @@ package io.infrakit.instance.file;
 import io.infrakit.spi.InfrakitHome;
 import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
-import io.infrakit.spi.PluginName;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.Tags;
 import io.infrakit.spi.instance.Description;
@@ -178,13 +177,7 @@ public final class FileInstancePlugin implements InstancePlugin {
     }
 
     private static Path directory(Config config) {
-        String name = config.infrakit_plugin_name();
-        if (!PluginName.isValidName(name)) {
-            throw new IllegalArgumentException("Invalid plugin name '" + name + "'");
-        }
-        return config.dir().isBlank()
-                ? InfrakitHome.path().resolve("instances").resolve(name)
-                : InfrakitHome.expand(config.dir().trim(), System.getProperty("user.home"));
+        return InfrakitHome.instancesDirectory(config.dir(), config.infrakit_plugin_name());
     }
 
     /** The file of an instance ID, which must be a plain file name in the directory. */

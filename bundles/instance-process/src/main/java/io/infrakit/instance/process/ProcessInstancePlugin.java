@@ -3,7 +3,6 @@ package io.infrakit.instance.process;
 import io.infrakit.spi.InfrakitHome;
 import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
-import io.infrakit.spi.PluginName;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.Tags;
 import io.infrakit.spi.instance.Description;
@@ -294,13 +293,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
     }
 
     private static Path directory(Config config) {
-        String name = config.infrakit_plugin_name();
-        if (!PluginName.isValidName(name)) {
-            throw new IllegalArgumentException("Invalid plugin name '" + name + "'");
-        }
-        return config.dir().isBlank()
-                ? InfrakitHome.path().resolve("instances").resolve(name)
-                : InfrakitHome.expand(config.dir().trim(), System.getProperty("user.home"));
+        return InfrakitHome.instancesDirectory(config.dir(), config.infrakit_plugin_name());
     }
 
     /** The directory of an instance ID from the wire, which must be an existing instance directory. */

@@ -99,9 +99,15 @@ class ProcessInstancePluginTest {
         ProcessInstancePlugin p = plugin();
         String id = p.provision(spec(FOREVER, null, null, null));
         long pid = state(id).pid();
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // setsid(1) runs as the recorded process, calls setsid(2), then becomes /bin/sh: wait until it has
+        await().atMost(WAIT).until(() -> !stat(pid).contains("(setsid)"));
+        String stat = stat(pid);
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         assertEquals(Long.toString(pid), fields[3], "session ID of " + stat); // field 6: session
+    }
+
+    private static String stat(long pid) throws IOException {
+        return Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     }
 
     @Test

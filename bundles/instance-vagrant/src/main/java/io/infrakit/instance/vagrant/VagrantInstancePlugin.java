@@ -3,7 +3,6 @@ package io.infrakit.instance.vagrant;
 import io.infrakit.spi.InfrakitHome;
 import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
-import io.infrakit.spi.PluginName;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.instance.Description;
 import io.infrakit.spi.instance.InstancePlugin;
@@ -222,13 +221,7 @@ public final class VagrantInstancePlugin implements InstancePlugin {
     }
 
     private static Path directory(Config config) {
-        String name = config.infrakit_plugin_name();
-        if (!PluginName.isValidName(name)) {
-            throw new IllegalArgumentException("Invalid plugin name '" + name + "'");
-        }
-        return config.dir().isBlank()
-                ? InfrakitHome.path().resolve("instances").resolve(name)
-                : InfrakitHome.expand(config.dir().trim(), System.getProperty("user.home"));
+        return InfrakitHome.instancesDirectory(config.dir(), config.infrakit_plugin_name());
     }
 
     private static VagrantfileTemplate template(String path) throws IOException {
