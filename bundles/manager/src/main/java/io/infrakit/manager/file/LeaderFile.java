@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * see it before the old one. A manager that finds its name in the file therefore starts leading only
  * after two poll intervals more (the old leader, reading the file at every interval, has stopped by
  * then); one that no longer finds its name stops at once. The manager that creates the file leads at
- * once: there was no leader before it.
+ * once: there was no leader before it. An empty file counts only when two reads in a row find it empty,
+ * since a file being rewritten in place reads empty for a moment.
  */
 final class LeaderFile implements Leadership {
 
@@ -108,6 +109,8 @@ final class LeaderFile implements Leadership {
         private long namedSince;
         /** Whether this participant has just created the file: nobody led before, so there is nothing to wait for. */
         private boolean created;
+        /** Whether the previous read found the file empty (poller thread). */
+        private boolean emptyBefore;
 
         Participant(String name, LeadershipListener listener) {
             this.name = name;
@@ -120,6 +123,13 @@ final class LeaderFile implements Leadership {
                 return;
             }
             LeaderStatus next = read(this);
+            boolean empty = next.role() == LeaderStatus.Role.FOLLOWER && next.leader() == null;
+            if (empty && !emptyBefore && status.role() != LeaderStatus.Role.UNKNOWN) {
+                // a file being rewritten (echo name > file) reads empty for a moment: believe it at the next read
+                emptyBefore = true;
+                return;
+            }
+            emptyBefore = empty;
             if (next.isLeader() && !status.isLeader() && !created) {
                 // the file names us now; the previous leader reads it at its next poll and stops: wait for that
                 long now = System.nanoTime();

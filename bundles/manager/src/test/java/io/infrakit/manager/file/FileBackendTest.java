@@ -136,12 +136,14 @@ class FileBackendTest {
 
     @Test
     void aLeaderWhoseFileBecomesUnreadableStopsLeadingAtTheNextRead() throws IOException {
-        Recorder a = join(backend(true), "node-a");
+        Path file = dir.resolve("shared/leader");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "node-a");
+        Recorder a = join(backend(false), "node-a");
         await().atMost(Duration.ofSeconds(5)).until(() -> LeaderStatus.leader("node-a").equals(a.last()));
 
-        Path file = dir.resolve("shared/leader");
         Files.delete(file);
-        Files.createDirectory(file);
+        Files.createDirectory(file); // a directory cannot be read as the file (the backend does not recreate it)
 
         await().atMost(Duration.ofSeconds(5)).until(() -> a.last().role() == LeaderStatus.Role.UNKNOWN);
     }
