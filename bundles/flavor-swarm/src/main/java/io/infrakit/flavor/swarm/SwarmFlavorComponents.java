@@ -1,7 +1,14 @@
 package io.infrakit.flavor.swarm;
 
 import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.PluginException;
+import io.infrakit.spi.RawJson;
 import io.infrakit.spi.docker.DockerEngine;
+import io.infrakit.spi.flavor.FlavorPlugin;
+import io.infrakit.spi.flavor.Health;
+import io.infrakit.spi.group.Allocation;
+import io.infrakit.spi.instance.Description;
+import io.infrakit.spi.instance.InstanceSpec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,13 +16,53 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 
-/** What the two components share: the factory PID and how a flavor is built from a configuration. */
-final class SwarmFlavorComponents {
+/**
+ * What the two components (manager and worker type) share: the factory PID, how a flavor is built from a
+ * configuration, and the calls, all handed to that flavor. Each component keeps its own DS references to
+ * the Docker Engine and JSON services (DS annotations are not inherited) and gives them through
+ * {@link #engine()} and {@link #json()}.
+ */
+abstract class SwarmFlavorComponents implements FlavorPlugin {
 
     /** The factory PID: one plugin (both types) per configuration, {@code etc/io.infrakit.flavor.swarm-<name>.cfg}. */
     static final String PID = "io.infrakit.flavor.swarm";
 
-    private SwarmFlavorComponents() {
+    private final SwarmFlavor flavor;
+
+    /**
+     * Builds the flavor of a type.
+     *
+     * @param role the type
+     * @param config the configuration
+     */
+    SwarmFlavorComponents(SwarmFlavor.Role role, SwarmFlavorConfig config) {
+        this.flavor = flavor(role, config, this::engine, this::json);
+    }
+
+    /** @return the Docker Engine service now, or {@code null} */
+    abstract DockerEngine engine();
+
+    /** @return the JSON codec service now, or {@code null} */
+    abstract JsonCodec json();
+
+    @Override
+    public final void validate(RawJson properties, Allocation allocation) throws PluginException {
+        flavor.validate(properties, allocation);
+    }
+
+    @Override
+    public final InstanceSpec prepare(RawJson properties, InstanceSpec spec, Allocation allocation) throws PluginException {
+        return flavor.prepare(properties, spec, allocation);
+    }
+
+    @Override
+    public final Health healthy(RawJson properties, Description instance) throws PluginException {
+        return flavor.healthy(properties, instance);
+    }
+
+    @Override
+    public final void drain(RawJson properties, Description instance) throws PluginException {
+        flavor.drain(properties, instance);
     }
 
     static SwarmFlavor flavor(SwarmFlavor.Role role, SwarmFlavorConfig config, Supplier<DockerEngine> engine, Supplier<JsonCodec> json) {

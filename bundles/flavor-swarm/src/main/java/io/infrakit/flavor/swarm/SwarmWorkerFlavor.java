@@ -1,15 +1,9 @@
 package io.infrakit.flavor.swarm;
 
 import io.infrakit.spi.JsonCodec;
-import io.infrakit.spi.PluginException;
 import io.infrakit.spi.PluginName;
-import io.infrakit.spi.RawJson;
 import io.infrakit.spi.docker.DockerEngine;
 import io.infrakit.spi.flavor.FlavorPlugin;
-import io.infrakit.spi.flavor.Health;
-import io.infrakit.spi.group.Allocation;
-import io.infrakit.spi.instance.Description;
-import io.infrakit.spi.instance.InstanceSpec;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,15 +22,13 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(service = FlavorPlugin.class, configurationPid = SwarmFlavorComponents.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         property = PluginName.TYPE_SERVICE_PROPERTY + "=worker")
 // its configuration is designated (metatype) by SwarmManagerFlavor: the same factory PID
-public final class SwarmWorkerFlavor implements FlavorPlugin {
+public final class SwarmWorkerFlavor extends SwarmFlavorComponents {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile DockerEngine engine;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile JsonCodec json;
-
-    private final SwarmFlavor flavor;
 
     /**
      * Creates the worker type from its configuration (DS).
@@ -45,26 +37,16 @@ public final class SwarmWorkerFlavor implements FlavorPlugin {
      */
     @Activate
     public SwarmWorkerFlavor(SwarmFlavorConfig config) {
-        this.flavor = SwarmFlavorComponents.flavor(SwarmFlavor.Role.WORKER, config, () -> engine, () -> json);
+        super(SwarmFlavor.Role.WORKER, config);
     }
 
     @Override
-    public void validate(RawJson properties, Allocation allocation) throws PluginException {
-        flavor.validate(properties, allocation);
+    DockerEngine engine() {
+        return engine;
     }
 
     @Override
-    public InstanceSpec prepare(RawJson properties, InstanceSpec spec, Allocation allocation) throws PluginException {
-        return flavor.prepare(properties, spec, allocation);
-    }
-
-    @Override
-    public Health healthy(RawJson properties, Description instance) throws PluginException {
-        return flavor.healthy(properties, instance);
-    }
-
-    @Override
-    public void drain(RawJson properties, Description instance) throws PluginException {
-        flavor.drain(properties, instance);
+    JsonCodec json() {
+        return json;
     }
 }
