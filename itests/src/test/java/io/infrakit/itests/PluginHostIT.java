@@ -416,7 +416,7 @@ public class PluginHostIT {
             loop.afterUnregister.set(true);
             // Leave the name without a service until the client has issued a call after the removal, or
             // is held in one issued before it. The bound only limits how long the gap may last.
-            loop.calledDuringGap.await(300, TimeUnit.MILLISECONDS);
+            loop.calledDuringGap.await(REPLACEMENT_TIMEOUT_MS / 2, TimeUnit.MILLISECONDS);
             loop.replacing.set(true);
             register(new FakeInstancePlugin(List.of(new Description("v2", null, Map.of("version", "2")))),
                     name, InstancePlugin.class);
@@ -583,10 +583,12 @@ public class PluginHostIT {
         public void run() {
             while (!stop.get()) {
                 calls.incrementAndGet();
+                // Read before signalling the gap: the test sets replacing only once the signal came (or
+                // the loop is held in a call), so a call that signals the gap is always counted as held.
+                boolean issuedBeforeReplacement = !replacing.get();
                 if (afterUnregister.get()) {
                     calledDuringGap.countDown();
                 }
-                boolean issuedBeforeReplacement = !replacing.get();
                 try {
                     List<Description> answer = plugin.describeInstances(Map.of());
                     String id = answer.size() == 1 ? answer.get(0).id() : null;
