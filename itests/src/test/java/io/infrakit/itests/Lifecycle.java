@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -113,6 +114,32 @@ final class Lifecycle {
                 systemProperty(REPORT_DIR).value(required(REPORT_DIR))));
         Collections.addAll(options, extra);
         return options(options.toArray(Option[]::new));
+    }
+
+    /** The longest wait for a plugin's socket file once its service is there, or its feature installed. */
+    static final Duration PLUGIN_SOCKET_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * Waits for the socket of a plugin name in the plugins directory of this run.
+     *
+     * @param name the plugin name
+     * @return the socket's path
+     * @throws AssertionError if it does not appear in {@link #PLUGIN_SOCKET_WAIT}
+     */
+    static Path awaitPluginSocket(String name) throws IOException, InterruptedException {
+        Path socket = Path.of(required(PLUGINS_DIR)).resolve(name);
+        SocketFiles.awaitPresent(socket, PLUGIN_SOCKET_WAIT);
+        return socket;
+    }
+
+    /**
+     * Nanoseconds as whole milliseconds, for reports.
+     *
+     * @param nanos a duration in nanoseconds
+     * @return the milliseconds, rounded
+     */
+    static long millis(long nanos) {
+        return Math.round(nanos / 1e6);
     }
 
     static String required(String property) {

@@ -1,5 +1,6 @@
 package io.infrakit.itests;
 
+import static io.infrakit.itests.Lifecycle.awaitPluginSocket;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -162,7 +163,7 @@ public class PluginHostIT {
         Description web = new Description("i-web-1", null, Map.of("tier", "web", "infrakit.group", "cattle"));
         Description db = new Description("i-db-1", "db-a", Map.of("tier", "db", "infrakit.group", "pets"));
         register(new FakeInstancePlugin(List.of(web, db)), "it-instance", InstancePlugin.class);
-        Path socket = awaitSocket("it-instance");
+        Path socket = awaitPluginSocket("it-instance");
 
         assertEquals(List.of(new InterfaceSpec("Instance", "0.3.0")), client.handshake(socket));
         // Go InfraKit 0.3+ clients read "APIs" from Handshake.Implements; the documented Plugin.Implements has "Interfaces".
@@ -183,7 +184,7 @@ public class PluginHostIT {
     public void flavorPluginAnswersHandshakeAndHealthy() throws Exception {
         FakeFlavorPlugin fake = new FakeFlavorPlugin(Health.UNHEALTHY);
         register(fake, "it-flavor", FlavorPlugin.class);
-        Path socket = awaitSocket("it-flavor");
+        Path socket = awaitPluginSocket("it-flavor");
 
         assertEquals(List.of(new InterfaceSpec("Flavor", "0.1.0")), client.handshake(socket));
 
@@ -208,7 +209,7 @@ public class PluginHostIT {
         GroupSpec pets = new GroupSpec("pets", new RawJson("{\"Allocation\":{\"LogicalIDs\":[\"a\",\"b\"]}}"));
         FakeGroupManager fake = new FakeGroupManager(List.of(cattle, pets));
         register(fake, "it-group", GroupPlugin.class, Manager.class);
-        Path socket = awaitSocket("it-group");
+        Path socket = awaitPluginSocket("it-group");
 
         List<InterfaceSpec> apis = client.handshake(socket);
         assertEquals("handshake " + apis, 2, apis.size());
@@ -238,8 +239,8 @@ public class PluginHostIT {
      */
     @Test
     public void defaultInstanceAndFlavorPluginsAreServedOutOfTheBox() throws Exception {
-        Path instanceFile = awaitSocket("instance-file");
-        Path flavorVanilla = awaitSocket("flavor-vanilla");
+        Path instanceFile = awaitPluginSocket("instance-file");
+        Path flavorVanilla = awaitPluginSocket("flavor-vanilla");
 
         assertTrue(instanceFile + " is a Unix domain socket", SocketFiles.isSocket(instanceFile));
         assertEquals(List.of(new InterfaceSpec("Instance", "0.3.0")), client.handshake(instanceFile));
@@ -261,7 +262,7 @@ public class PluginHostIT {
      */
     @Test
     public void defaultFileInstancePluginWritesGoFormatFilesInItsConfiguredDirectory() throws Exception {
-        Path socket = awaitSocket("instance-file");
+        Path socket = awaitPluginSocket("instance-file");
         String tags = "{\"itest\":\"provision\",\"tier\":\"web\"}";
         String result = client.call(socket, "Instance.Provision", "{\"Type\":\"\",\"Spec\":{\"Properties\":{\"Note\":\"itest\"},"
                 + "\"Tags\":" + tags + ",\"Init\":\"echo hello\",\"LogicalID\":null,\"Attachments\":null}}");
@@ -290,7 +291,7 @@ public class PluginHostIT {
     /** Flavor.Prepare of the default {@code flavor-vanilla} over its socket answers byte for byte like the Go plugin. */
     @Test
     public void defaultVanillaFlavorPreparesLikeTheGoPlugin() throws Exception {
-        Path socket = awaitSocket("flavor-vanilla");
+        Path socket = awaitPluginSocket("flavor-vanilla");
         String result = client.call(socket, "Flavor.Prepare", "{\"Type\":\"\","
                 + "\"Properties\":{\"Init\":[\"line1\",\"line2\"],\"Tags\":{\"tier\":\"web\"}},"
                 + "\"Spec\":{\"Properties\":{\"Note\":\"x\"},\"Tags\":{\"infrakit.group\":\"g\"},\"Init\":\"first\"},"
@@ -307,7 +308,7 @@ public class PluginHostIT {
      */
     @Test
     public void cattleExampleConvergesHealsAndIsDestroyedOverTheGroupSocket() throws Exception {
-        Path group = awaitSocket("group");
+        Path group = awaitPluginSocket("group");
         assertEquals(List.of(new InterfaceSpec("Group", "0.1.0"), new InterfaceSpec("Manager", "0.1.0")), client.handshake(group));
         String cattle = Files.readString(Path.of(required(Lifecycle.EXAMPLES_DIR), "cattle.json"), StandardCharsets.UTF_8);
 
@@ -402,7 +403,7 @@ public class PluginHostIT {
         ServiceRegistration<?> first = register(
                 new FakeInstancePlugin(List.of(new Description("v1", null, Map.of("version", "1")))),
                 name, InstancePlugin.class);
-        Path socket = awaitSocket(name);
+        Path socket = awaitPluginSocket(name);
         Object socketIdentity = SocketFiles.identity(socket);
         InstancePlugin plugin = client.connect(socket, "", InstancePlugin.class);
 
@@ -445,7 +446,7 @@ public class PluginHostIT {
     @Test
     public void unregisteredNameLosesItsSocket() throws Exception {
         ServiceRegistration<?> registration = register(new FakeInstancePlugin(List.of()), "it-gone", InstancePlugin.class);
-        Path socket = awaitSocket("it-gone");
+        Path socket = awaitPluginSocket("it-gone");
         assertEquals(List.of(new InterfaceSpec("Instance", "0.3.0")), client.handshake(socket));
 
         registration.unregister();
@@ -532,11 +533,6 @@ public class PluginHostIT {
         return registration;
     }
 
-    private Path awaitSocket(String name) throws IOException, InterruptedException {
-        Path socket = pluginsDir.resolve(name);
-        SocketFiles.awaitPresent(socket, SOCKET_WAIT);
-        return socket;
-    }
 
     /** An exception and its causes on one line (Pax Exam reports only part of a remote failure's chain). */
     private static String describe(Throwable failure) {

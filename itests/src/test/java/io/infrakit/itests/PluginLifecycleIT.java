@@ -1,5 +1,7 @@
 package io.infrakit.itests;
 
+import static io.infrakit.itests.Lifecycle.awaitPluginSocket;
+import static io.infrakit.itests.Lifecycle.millis;
 import static io.infrakit.itests.Lifecycle.EXAMPLE_BSN;
 import static io.infrakit.itests.Lifecycle.EXAMPLE_PLUGIN_JAR;
 import static io.infrakit.itests.Lifecycle.EXAMPLES_DIR;
@@ -171,7 +173,7 @@ public class PluginLifecycleIT {
         assertEquals("no example bundle before the deploy", List.of(), bundles(context, EXAMPLE_BSN));
         Version version = versionOf(Path.of(required(EXAMPLE_PLUGIN_JAR)));
         // The client's own first call (class loading in a fresh container) is not part of the deploy time.
-        client.handshake(awaitSocket("instance-file"));
+        client.handshake(awaitPluginSocket("instance-file"));
 
         // Staged on the same file system, then renamed into deploy/: the jar lands whole, at a known instant.
         Path staged = Files.copy(Path.of(required(EXAMPLE_PLUGIN_JAR)), work.resolve("infrakit-example-plugin.jar"));
@@ -215,9 +217,9 @@ public class PluginLifecycleIT {
 
         Lifecycle.report(REPORT, List.of(
                 String.format("hot deploy: jar in deploy/ -> service registered %d ms, socket created %d ms, "
-                        + "handshake answered %d ms", ms(registered - landed), ms(socketCreated - landed), ms(answered - landed)),
+                        + "handshake answered %d ms", millis(registered - landed), millis(socketCreated - landed), millis(answered - landed)),
                 String.format("hot undeploy: jar deleted -> socket gone %d ms (replacement timeout %d ms)",
-                        ms(socketGone - deleted), REPLACEMENT_TIMEOUT_MS)));
+                        millis(socketGone - deleted), REPLACEMENT_TIMEOUT_MS)));
     }
 
     /**
@@ -233,8 +235,8 @@ public class PluginLifecycleIT {
      */
     @Test
     public void instancePluginUpgradedTwiceUnderLoadLosesNoCallAndNoInstance() throws Exception {
-        Path groupSocket = awaitSocket("group");
-        Path instanceSocket = awaitSocket("instance-file");
+        Path groupSocket = awaitPluginSocket("group");
+        Path instanceSocket = awaitPluginSocket("instance-file");
         GroupPlugin groups = client.connect(groupSocket, "", GroupPlugin.class);
         InstancePlugin instances = client.connect(instanceSocket, "", InstancePlugin.class);
         String cattle = Files.readString(Path.of(required(EXAMPLES_DIR), "cattle.json"), StandardCharsets.UTF_8);
@@ -337,8 +339,8 @@ public class PluginLifecycleIT {
             b1.start();
             b2.start();
 
-            Path s1 = awaitSocket("example-v1");
-            Path s2 = awaitSocket("example-v2");
+            Path s1 = awaitPluginSocket("example-v1");
+            Path s2 = awaitPluginSocket("example-v2");
             assertEquals(v1.toString(), vendorVersion(s1));
             assertEquals(v2.toString(), vendorVersion(s2));
             assertEquals(List.of(new InterfaceSpec("Instance", "0.3.0")), client.handshake(s1));
@@ -379,8 +381,8 @@ public class PluginLifecycleIT {
         try {
             configurations.add(namedConfiguration(INSTANCE_FILE_PID, "files-a", Map.of("dir", dirA.toString())));
             configurations.add(namedConfiguration(INSTANCE_FILE_PID, "files-b", Map.of("dir", dirB.toString())));
-            awaitSocket("files-a");
-            awaitSocket("files-b");
+            awaitPluginSocket("files-a");
+            awaitPluginSocket("files-b");
             assertEquals(INSTANCE_FILE_BSN, vendorName(socketA));
             assertEquals(INSTANCE_FILE_BSN, vendorName(socketB));
 
@@ -413,8 +415,8 @@ public class PluginLifecycleIT {
      */
     @Test
     public void groupKeepsItsInstancesWhileItsFlavorIsUninstalledAndResumesWhenItIsBack() throws Exception {
-        Path groupSocket = awaitSocket("group");
-        awaitSocket("flavor-vanilla");
+        Path groupSocket = awaitPluginSocket("group");
+        awaitPluginSocket("flavor-vanilla");
         GroupPlugin groups = client.connect(groupSocket, "", GroupPlugin.class);
         String id = "it-flavor";
         client.call(groupSocket, "Group.CommitGroup", "{\"Spec\":{\"ID\":\"" + id + "\",\"Properties\":{"
@@ -437,7 +439,7 @@ public class PluginLifecycleIT {
             assertEquals("no instance destroyed", members, groupFiles(id));
 
             features.installFeature(flavor.getName(), flavor.getVersion());
-            awaitSocket("flavor-vanilla");
+            awaitPluginSocket("flavor-vanilla");
             assertEquals("the same instances once the flavor is back", members, awaitConverged(groups, id, 3));
             assertEquals(members, groupFiles(id));
         } finally {
@@ -544,7 +546,7 @@ public class PluginLifecycleIT {
      */
     @Test
     public void installingTheZooKeeperBackendRestartsNothingThatRuns() throws Exception {
-        awaitSocket("group");
+        awaitPluginSocket("group");
         Await.until(GROUP_WAIT, "the manager leads", () -> context.getService(single(services(Manager.class, "group"))).isLeader());
         Object manager = single(services(Manager.class, "group")).getProperty(Constants.SERVICE_ID);
         Object groups = single(services(GroupPlugin.class, "group-stateless")).getProperty(Constants.SERVICE_ID);
@@ -597,15 +599,5 @@ public class PluginLifecycleIT {
         JsonNode vendor = JSON.readTree(client.call(socket, "Handshake.Implements", "{}")).get("Vendor");
         assertNotNull("the handshake names the plugin's bundle", vendor);
         return vendor.path("Name").asText();
-    }
-
-    private Path awaitSocket(String name) throws IOException, InterruptedException {
-        Path socket = pluginsDir.resolve(name);
-        SocketFiles.awaitPresent(socket, SOCKET_WAIT);
-        return socket;
-    }
-
-    private static long ms(long nanos) {
-        return Math.round(nanos / 1e6);
     }
 }

@@ -1,10 +1,13 @@
 package io.infrakit.rpc.client;
 
-import static io.infrakit.rpc.client.CannedServer.ok;
-import static io.infrakit.rpc.client.CannedServer.result;
+import static io.infrakit.rpc.testing.CannedUnixServer.BodyEnd.NEWLINE;
+import static io.infrakit.rpc.testing.CannedUnixServer.ok;
+import static io.infrakit.rpc.testing.CannedUnixServer.result;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.infrakit.rpc.testing.CannedUnixServer;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,11 +23,11 @@ class RequestHeadTest {
     @Test
     void theJsonRpcRequestIsExactlyAsBefore() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "ikh");
-        try (CannedServer server = new CannedServer(dir.resolve("plugin"));
+        try (CannedUnixServer server = new CannedUnixServer(dir.resolve("plugin"), NEWLINE);
              RpcClient client = new RpcClient(Duration.ofSeconds(5))) {
             server.then(ok(result("{\"ok\":true}")));
             client.call(server.socket, "Plugin.Thing", "{\"A\":1}");
-            String request = server.requests.get(0);
+            String request = server.requests.get(0).text();
             String body = request.substring(request.indexOf("\r\n\r\n") + 4);
             assertEquals("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
                     + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body, request);

@@ -1,13 +1,15 @@
 package io.infrakit.rpc.client;
 
-import static io.infrakit.rpc.client.CannedServer.ok;
-import static io.infrakit.rpc.client.CannedServer.raw;
-import static io.infrakit.rpc.client.CannedServer.result;
+import static io.infrakit.rpc.testing.CannedUnixServer.BodyEnd.NEWLINE;
+import static io.infrakit.rpc.testing.CannedUnixServer.ok;
+import static io.infrakit.rpc.testing.CannedUnixServer.raw;
+import static io.infrakit.rpc.testing.CannedUnixServer.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.infrakit.rpc.testing.CannedUnixServer;
 import io.infrakit.spi.InterfaceSpec;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.instance.InstancePlugin;
@@ -33,13 +35,13 @@ class RpcClientTest {
     private static final String IMPLEMENTS = result("{\"APIs\":[{\"Name\":\"Instance\",\"Version\":\"0.3.0\"}]}");
 
     private Path dir;
-    private CannedServer server;
+    private CannedUnixServer server;
     private RpcClient client;
 
     @BeforeEach
     void start() throws IOException {
         dir = Files.createTempDirectory(Path.of("/tmp"), "ikc");
-        server = new CannedServer(dir.resolve("plugin"));
+        server = new CannedUnixServer(dir.resolve("plugin"), NEWLINE);
         client = new RpcClient(Duration.ofSeconds(5), Duration.ofMillis(300));
     }
 
@@ -61,7 +63,7 @@ class RpcClientTest {
                 Integer.toHexString(rest.length()) + "\r\n" + rest + "\r\n",
                 "0\r\n\r\n"));
         assertEquals(List.of(InstancePlugin.INTERFACE), client.handshake(server.socket));
-        String request = server.requests.get(0);
+        String request = server.requests.get(0).text();
         assertTrue(request.startsWith("POST / HTTP/1.1\r\n"), request);
         assertTrue(request.contains("\r\nContent-Type: application/json\r\n"), request);
         assertTrue(request.contains("\"method\":\"Handshake.Implements\""), request);
@@ -89,7 +91,7 @@ class RpcClientTest {
     void readsAnAnswerThatEndsWhenTheServerCloses() throws Exception {
         // HTTP/1.0 style: no length, the end of the stream ends the body
         server.then((c, request) -> {
-            CannedServer.write(c, "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + IMPLEMENTS);
+            CannedUnixServer.write(c, "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + IMPLEMENTS);
             return false;
         }).then(ok(IMPLEMENTS));
         assertEquals(List.of(InstancePlugin.INTERFACE), client.handshake(server.socket));
@@ -101,7 +103,7 @@ class RpcClientTest {
     void doesNotSendOnAConnectionTheServerClosedWhileIdle() throws Exception {
         // answered with keep-alive, then closed by the server (its idle timeout, a restart)
         server.then((c, request) -> {
-            CannedServer.write(c, "HTTP/1.1 200 OK\r\nContent-Length: " + IMPLEMENTS.length() + "\r\n\r\n" + IMPLEMENTS);
+            CannedUnixServer.write(c, "HTTP/1.1 200 OK\r\nContent-Length: " + IMPLEMENTS.length() + "\r\n\r\n" + IMPLEMENTS);
             return false;
         }).then(ok(IMPLEMENTS));
         client.handshake(server.socket);
@@ -156,7 +158,7 @@ class RpcClientTest {
     @Test
     void anAnswerCutShortFailsClearly() {
         server.then((c, request) -> {
-            CannedServer.write(c, "HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"jsonrpc\":");
+            CannedUnixServer.write(c, "HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"jsonrpc\":");
             return false;
         });
         PluginException e = assertThrows(PluginException.class, () -> client.handshake(server.socket));

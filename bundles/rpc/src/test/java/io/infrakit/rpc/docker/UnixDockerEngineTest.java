@@ -1,13 +1,13 @@
 package io.infrakit.rpc.docker;
 
-import static io.infrakit.rpc.docker.CannedEngine.answer;
-import static io.infrakit.rpc.docker.CannedEngine.raw;
+import static io.infrakit.rpc.testing.CannedUnixServer.raw;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.infrakit.rpc.testing.CannedUnixServer;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.docker.DockerException;
 
@@ -29,14 +29,14 @@ import java.util.concurrent.TimeUnit;
 class UnixDockerEngineTest {
 
     private Path dir;
-    private CannedEngine engine;
+    private CannedUnixServer engine;
     private String host;
     private UnixDockerEngine docker;
 
     @BeforeEach
     void start() throws IOException {
         dir = Files.createTempDirectory(Path.of("/tmp"), "ikd");
-        engine = new CannedEngine(dir.resolve("docker.sock"));
+        engine = new CannedUnixServer(dir.resolve("docker.sock"));
         host = "unix://" + engine.socket;
         docker = new UnixDockerEngine(Duration.ofSeconds(5));
     }
@@ -59,7 +59,7 @@ class UnixDockerEngineTest {
         engine.then(answer(200, info));
         RawJson answer = docker.call(host, "GET", "/v1.41/info", null);
         assertEquals(info, answer.json());
-        CannedEngine.Request request = engine.requests.get(0);
+        CannedUnixServer.Request request = engine.requests.get(0);
         assertEquals("GET /v1.41/info HTTP/1.1", request.requestLine());
         assertTrue(request.hasHeader("Host: localhost"), request.head());
         assertFalse(request.head().toLowerCase().contains("content-length"), request.head());
@@ -71,7 +71,7 @@ class UnixDockerEngineTest {
         String spec = "{\"Name\":\"default\",\"Labels\":{\"note\":\"d\u00e9j\u00e0 vu \u2713\"},\"CAConfig\":{\"NodeCertExpiry\":7776000000000000}}";
         engine.then(raw("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
         assertNull(docker.call(host, "POST", "/v1.41/swarm/update?version=12", new RawJson(spec)));
-        CannedEngine.Request request = engine.requests.get(0);
+        CannedUnixServer.Request request = engine.requests.get(0);
         assertEquals("POST /v1.41/swarm/update?version=12 HTTP/1.1", request.requestLine());
         assertTrue(request.hasHeader("Content-Type: application/json"), request.head());
         assertTrue(request.hasHeader("Content-Length: " + spec.getBytes(StandardCharsets.UTF_8).length), request.head());
@@ -148,7 +148,7 @@ class UnixDockerEngineTest {
         path = path + "d".repeat(106 - path.length());
         assertEquals(106, path.length());
         // 106 bytes is allowed and works
-        try (CannedEngine longPath = new CannedEngine(Path.of(path))) {
+        try (CannedUnixServer longPath = new CannedUnixServer(Path.of(path))) {
             longPath.then(answer(200, "{\"ok\":1}"));
             assertEquals("{\"ok\":1}", docker.call("unix://" + path, "GET", "/info", null).json());
         }
@@ -221,5 +221,11 @@ class UnixDockerEngineTest {
             assertTrue(e.getMessage().startsWith("Invalid Docker Engine API path: "), e.getMessage());
         }
         assertEquals(0, engine.connections.get());
+    }
+
+    /** An answer with a status and a JSON body with its Content-Length, as the engine writes small answers. */
+    private static CannedUnixServer.Action answer(int status, String json) {
+        return raw("HTTP/1.1 " + status + " Whatever\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\nServer: Docker/20.10.24 (linux)\r\n"
+                + "Content-Length: " + json.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + json);
     }
 }
