@@ -1,6 +1,7 @@
 package io.infrakit.flavor.swarm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -13,6 +14,7 @@ import io.infrakit.rpc.wire.Json;
 import io.infrakit.rpc.wire.WireJsonCodec;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
+import io.infrakit.spi.docker.DockerException;
 import io.infrakit.spi.flavor.Health;
 import io.infrakit.spi.group.Allocation;
 import io.infrakit.spi.instance.Description;
@@ -33,6 +35,8 @@ import java.util.Map;
 class SwarmFlavorEngineIT {
 
     static final String ENV = "INFRAKIT_TEST_DOCKER_HOST";
+    static final String WORKER_ENV = "INFRAKIT_TEST_DOCKER_WORKER_HOST";
+    static final String WORKER_LINK_ENV = "INFRAKIT_TEST_DOCKER_WORKER_LINK";
 
     private static String host;
     private static UnixDockerEngine docker;
@@ -61,7 +65,21 @@ class SwarmFlavorEngineIT {
     }
 
     private static JsonNode get(String path) throws Exception {
-        return Json.mapper().readTree(docker.call(host, "GET", path, null).json());
+        return get(host, path);
+    }
+
+    private static JsonNode get(String engine, String path) throws Exception {
+        return Json.mapper().readTree(docker.call(engine, "GET", path, null).json());
+    }
+
+    private static String required(String variable) {
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            fail(variable + " is not set: this test needs the worker engine that `bash .ci/run` (.ci/docker-swarm.sh) starts "
+                    + "beside the manager: a dockerd started with --label infrakit-link=<link> and joined to the swarm as a worker, "
+                    + "INFRAKIT_TEST_DOCKER_WORKER_HOST its host and INFRAKIT_TEST_DOCKER_WORKER_LINK the link");
+        }
+        return value;
     }
 
     @Test
@@ -120,6 +138,57 @@ class SwarmFlavorEngineIT {
             docker.call(host, "POST", "/nodes/" + nodeId + "/update?version=" + now.path("Version").path("Index").asLong(), new RawJson(restore.toString()));
         }
         assertEquals(Health.UNKNOWN, worker.healthy(null, instance));
+    }
+
+    /**
+     * The worker engine of {@code .ci/docker-swarm.sh}, started with the engine label
+     * {@code infrakit-link=<link>} as the flavor's init script starts one, is found by that label (the
+     * {@code label} filter, not {@code node.label}) and is Healthy; Drain removes its node from the swarm,
+     * after which the link is Unknown.
+     */
+    @Test
+    void aWorkerEngineIsFoundByItsEngineLabelAndDrainRemovesItsNode() throws Exception {
+        String workerHost = required(WORKER_ENV);
+        String link = required(WORKER_LINK_ENV);
+        String workerNode = joinWorkerAfresh(workerHost, link);
+        SwarmFlavor worker = flavor(SwarmFlavor.Role.WORKER);
+        Description instance = new Description("instance-worker", null, Map.of("infrakit-link", link));
+        assertEquals(link, get("/nodes/" + workerNode).path("Description").path("Engine").path("Labels").path("infrakit-link").asText(),
+                "the worker's engine label");
+        assertEquals(Health.HEALTHY, worker.healthy(null, instance));
+
+        worker.drain(null, instance);
+
+        DockerException gone = assertThrows(DockerException.class, () -> get("/nodes/" + workerNode));
+        assertEquals(404, gone.status(), gone.getMessage());
+        assertEquals(Health.UNKNOWN, worker.healthy(null, instance));
+        PluginException again = assertThrows(PluginException.class, () -> worker.drain(null, instance));
+        assertEquals("Unable to drain instance-worker: no swarm node has the label infrakit-link=" + link, again.getMessage());
+    }
+
+    /**
+     * Makes the worker engine a fresh member of the swarm, whatever an earlier run left: it leaves, the
+     * nodes of its link are removed from the swarm, and it joins with the swarm's worker token.
+     *
+     * @return the worker's new node ID
+     */
+    private static String joinWorkerAfresh(String workerHost, String link) throws Exception {
+        if (!get(workerHost, "/info").path("Swarm").path("LocalNodeState").asText().equals("inactive")) {
+            docker.call(workerHost, "POST", "/swarm/leave?force=true", null);
+        }
+        String filter = java.net.URLEncoder.encode("{\"label\":[\"infrakit-link=" + link + "\"]}", java.nio.charset.StandardCharsets.UTF_8);
+        for (JsonNode node : get(host, "/nodes?filters=" + filter)) {
+            docker.call(host, "DELETE", "/nodes/" + node.path("ID").asText() + "?force=true", null);
+        }
+        ObjectNode join = Json.mapper().createObjectNode();
+        join.put("ListenAddr", "127.0.0.2:2377");
+        join.put("AdvertiseAddr", "127.0.0.2");
+        join.putArray("RemoteAddrs").add(get("/info").path("Swarm").path("NodeAddr").asText() + ":2377");
+        join.put("JoinToken", get("/swarm").path("JoinTokens").path("Worker").asText());
+        docker.call(workerHost, "POST", "/swarm/join", new RawJson(join.toString()));
+        String nodeId = get(workerHost, "/info").path("Swarm").path("NodeID").asText();
+        assertFalse(nodeId.isEmpty(), "the worker has a node ID once joined");
+        return nodeId;
     }
 
     @Test
