@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,8 +56,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * optional features installed every plugin is served under its name and answers the handshake with its
  * interface; every group of every example passes the Validate of its instance and flavor plugin over
  * their sockets; and the examples whose infrastructure this machine has (files, local processes,
- * Terraform's {@code terraform_data}) are committed as they are through the {@code group} socket, converge,
- * heal and are destroyed without a trace.
+ * Terraform's {@code terraform_data}, and Vagrant with a stand-in for the {@code vagrant} command, as no
+ * VM can run here) are committed as they are through the {@code group} socket, converge, heal and are
+ * destroyed without a trace.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -67,6 +69,12 @@ public class ExamplesIT {
 
     /** System property (test JVM and container): the directory of the Terraform instance plugin. */
     private static final String TERRAFORM_DIR = "infrakit.itest.terraform.dir";
+
+    /** System property (test JVM and container): the directory of the Vagrant instance plugin. */
+    private static final String VAGRANT_DIR = "infrakit.itest.vagrant.dir";
+
+    /** System property (test JVM and container): the file where the stand-in {@code vagrant} records its calls. */
+    private static final String VAGRANT_CALLS = "infrakit.itest.vagrant.calls";
 
     /** The features that are not booted, installed by the tests as a user would. */
     private static final List<String> OPTIONAL_FEATURES = List.of("infrakit-instance-terraform",
@@ -107,7 +115,18 @@ public class ExamplesIT {
         Path base = Files.isWritable(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir"));
         Path processes = Files.createTempDirectory(base, "ikit-process");
         Path terraform = Files.createTempDirectory(base, "ikit-terraform");
+        Path vagrant = Files.createTempDirectory(base, "ikit-vagrant");
+        Path calls = vagrant.resolve("calls.log");
+        // A stand-in for vagrant (no VM here): it records its machine directory and arguments, and succeeds.
+        Path standIn = Files.writeString(vagrant.resolve("vagrant"),
+                "#!/bin/sh\nprintf '%s %s\\n' \"$VAGRANT_CWD\" \"$*\" >> '" + calls + "'\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwx------"));
+        Path machines = Files.createDirectory(vagrant.resolve("machines"));
         return Lifecycle.container(REPLACEMENT_TIMEOUT_MS,
+                editConfigurationFilePut("etc/io.infrakit.instance.vagrant-default.cfg", "dir", machines.toString()),
+                editConfigurationFilePut("etc/io.infrakit.instance.vagrant-default.cfg", "vagrant", standIn.toString()),
+                systemProperty(VAGRANT_DIR).value(machines.toString()),
+                systemProperty(VAGRANT_CALLS).value(calls.toString()),
                 editConfigurationFilePut("etc/io.infrakit.instance.process-default.cfg", "dir", processes.toString()),
                 editConfigurationFilePut("etc/io.infrakit.instance.process-default.cfg", "destroy.grace.seconds", "5"),
                 editConfigurationFilePut("etc/io.infrakit.instance.terraform-default.cfg", "dir", terraform.toString()),
@@ -258,6 +277,43 @@ public class ExamplesIT {
         }
         JsonNode state = JSON.readTree(dir.resolve("terraform.tfstate").toFile());
         assertEquals("resources in the state after DestroyGroup: " + state, 0, state.path("resources").size());
+    }
+
+    /**
+     * {@code examples/vagrant.json} with a stand-in {@code vagrant}: two machine directories, each with a
+     * Vagrantfile for the example's box and the example's Init as {@code boot.sh}, brought up by
+     * {@code vagrant up} in that directory; destroyed, {@code vagrant destroy -f} ran in each and no
+     * machine is left.
+     */
+    @Test
+    public void vagrantExampleRunsVagrantPerMachine() throws Exception {
+        GroupPlugin groups = groups();
+        Path machines = Path.of(required(VAGRANT_DIR));
+        commit("vagrant.json");
+        Set<String> ids;
+        try {
+            ids = ids(awaitSize(groups, "vagrant-cattle", 2));
+            for (String id : ids) {
+                Path machine = machines.resolve(id);
+                String vagrantfile = Files.readString(machine.resolve("Vagrantfile"), StandardCharsets.UTF_8);
+                assertTrue("the example's box in " + vagrantfile, vagrantfile.contains("\"bento/ubuntu-16.04\""));
+                String boot = Files.readString(machine.resolve("boot.sh"), StandardCharsets.UTF_8);
+                assertTrue("the example's Init in " + boot, boot.contains("sudo apt-get install -y nginx\n"));
+                assertTrue("vagrant up ran in " + machine, vagrantCalls().contains(machine + " up"));
+            }
+        } finally {
+            groups.destroyGroup("vagrant-cattle");
+        }
+        List<String> calls = vagrantCalls();
+        for (String id : ids) {
+            assertTrue("vagrant destroy -f ran for " + id + ": " + calls, calls.contains(machines.resolve(id) + " destroy -f"));
+            assertFalse(id + "'s directory is gone", Files.exists(machines.resolve(id)));
+        }
+        assertEquals(List.of(), instancePlugin("instance-vagrant").describeInstances(Map.of()));
+    }
+
+    private static List<String> vagrantCalls() throws IOException {
+        return Files.readAllLines(Path.of(required(VAGRANT_CALLS)), StandardCharsets.UTF_8);
     }
 
     private GroupPlugin groups() throws IOException, InterruptedException {
