@@ -4,6 +4,7 @@ import static io.infrakit.itests.Lifecycle.EXAMPLES_DIR;
 import static io.infrakit.itests.Lifecycle.REPLACEMENT_TIMEOUT_MS;
 import static io.infrakit.itests.Lifecycle.awaitPluginSocket;
 import static io.infrakit.itests.Lifecycle.required;
+import static io.infrakit.itests.ProcessInstances.pidOf;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -47,6 +48,7 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -63,9 +65,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ExamplesIT {
-
-    /** System property (test JVM and container): the directory of the process instance plugin. */
-    private static final String PROCESSES_DIR = "infrakit.itest.processes.dir";
 
     /** System property (test JVM and container): the directory of the Terraform instance plugin. */
     private static final String TERRAFORM_DIR = "infrakit.itest.terraform.dir";
@@ -111,27 +110,21 @@ public class ExamplesIT {
      */
     @Configuration
     public Option[] configuration() throws IOException {
-        Path tmp = Path.of("/tmp");
-        Path base = Files.isWritable(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir"));
-        Path processes = Files.createTempDirectory(base, "ikit-process");
-        Path terraform = Files.createTempDirectory(base, "ikit-terraform");
-        Path vagrant = Files.createTempDirectory(base, "ikit-vagrant");
+        Path terraform = Lifecycle.tempDirectory("ikit-terraform");
+        Path vagrant = Lifecycle.tempDirectory("ikit-vagrant");
         Path calls = vagrant.resolve("calls.log");
         // A stand-in for vagrant (no VM here): it records its machine directory and arguments, and succeeds.
         Path standIn = Files.writeString(vagrant.resolve("vagrant"),
                 "#!/bin/sh\nprintf '%s %s\\n' \"$VAGRANT_CWD\" \"$*\" >> '" + calls + "'\n", StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwx------"));
         Path machines = Files.createDirectory(vagrant.resolve("machines"));
-        return Lifecycle.container(REPLACEMENT_TIMEOUT_MS,
+        return Lifecycle.container(REPLACEMENT_TIMEOUT_MS, OptionUtils.combine(ProcessInstances.options(),
                 editConfigurationFilePut("etc/io.infrakit.instance.vagrant-default.cfg", "dir", machines.toString()),
                 editConfigurationFilePut("etc/io.infrakit.instance.vagrant-default.cfg", "vagrant", standIn.toString()),
                 systemProperty(VAGRANT_DIR).value(machines.toString()),
                 systemProperty(VAGRANT_CALLS).value(calls.toString()),
-                editConfigurationFilePut("etc/io.infrakit.instance.process-default.cfg", "dir", processes.toString()),
-                editConfigurationFilePut("etc/io.infrakit.instance.process-default.cfg", "destroy.grace.seconds", "5"),
                 editConfigurationFilePut("etc/io.infrakit.instance.terraform-default.cfg", "dir", terraform.toString()),
-                systemProperty(PROCESSES_DIR).value(processes.toString()),
-                systemProperty(TERRAFORM_DIR).value(terraform.toString()));
+                systemProperty(TERRAFORM_DIR).value(terraform.toString())));
     }
 
     @Before
@@ -345,17 +338,6 @@ public class ExamplesIT {
         return ids;
     }
 
-    /** The pid the process instance plugin recorded for an instance ({@code <dir>/<ID>/instance.json}). */
-    private static long pidOf(String instanceId) {
-        try {
-            JsonNode state = JSON.readTree(Path.of(required(PROCESSES_DIR), instanceId, "instance.json").toFile());
-            JsonNode pid = state.get("Pid");
-            assertTrue("a pid in the state of " + instanceId + ": " + state, pid != null && pid.canConvertToLong());
-            return pid.asLong();
-        } catch (IOException e) {
-            throw new AssertionError("no state for " + instanceId, e);
-        }
-    }
 
     private InstancePlugin instancePlugin(String name) throws IOException, InterruptedException {
         return client.connect(awaitPluginSocket(name), "", InstancePlugin.class);

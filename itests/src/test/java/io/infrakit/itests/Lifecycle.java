@@ -80,12 +80,8 @@ final class Lifecycle {
      * @throws IOException if the directories cannot be created
      */
     static Option[] container(long replacementTimeoutMs, Option... extra) throws IOException {
-        Path tmp = Path.of("/tmp");
-        Path base = Files.isWritable(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir"));
-        Path plugins = Files.createTempDirectory(base, "ikit");
-        plugins.toFile().deleteOnExit();
-        Path instances = Files.createTempDirectory(base, "ikit-instances");
-        instances.toFile().deleteOnExit();
+        Path plugins = tempDirectory("ikit");
+        Path instances = tempDirectory("ikit-instances");
         List<Option> options = new ArrayList<>(List.of(
                 karafDistributionConfiguration()
                         .frameworkUrl(maven()
@@ -140,6 +136,21 @@ final class Lifecycle {
      */
     static long millis(long nanos) {
         return Math.round(nanos / 1e6);
+    }
+
+    /**
+     * A new directory for a run under {@code /tmp} (short: socket paths have at most 106 bytes), or the
+     * JVM's temporary directory when {@code /tmp} is not writable.
+     *
+     * @param prefix the start of its name
+     * @return the directory
+     * @throws IOException if it cannot be created
+     */
+    static Path tempDirectory(String prefix) throws IOException {
+        Path tmp = Path.of("/tmp");
+        Path dir = Files.createTempDirectory(Files.isWritable(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir")), prefix);
+        dir.toFile().deleteOnExit();
+        return dir;
     }
 
     static String required(String property) {

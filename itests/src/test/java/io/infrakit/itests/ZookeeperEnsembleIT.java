@@ -5,11 +5,11 @@ import static io.infrakit.itests.Lifecycle.millis;
 import static io.infrakit.itests.Lifecycle.EXAMPLES_DIR;
 import static io.infrakit.itests.Lifecycle.REPLACEMENT_TIMEOUT_MS;
 import static io.infrakit.itests.Lifecycle.required;
+import static io.infrakit.itests.ProcessInstances.pidOf;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,6 +54,7 @@ import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.OptionUtils;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -70,9 +71,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ZookeeperEnsembleIT {
-
-    /** System property (test JVM and container): the directory of the process instance plugin. */
-    private static final String PROCESSES_DIR = "infrakit.itest.processes.dir";
 
     /** System property (from Maven): the directory of the ZooKeeper server's jars. */
     private static final String ZOOKEEPER_LIB = "infrakit.itest.zookeeper.lib";
@@ -117,20 +115,13 @@ public class ZookeeperEnsembleIT {
         if (command.split(" ").length != 4) {
             throw new IllegalStateException("The ZooKeeper command's words may hold no blank: " + command);
         }
-        Path tmp = Path.of("/tmp");
-        Path processes = Files.createTempDirectory(Files.isWritable(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir")),
-                "ikit-zk");
-        processes.toFile().deleteOnExit();
-        return Lifecycle.container(REPLACEMENT_TIMEOUT_MS,
-                editConfigurationFilePut("etc/io.infrakit.flavor.zookeeper-default.cfg", "zookeeper.command", command),
-                editConfigurationFilePut("etc/io.infrakit.instance.process-default.cfg", "dir", processes.toString()),
-                editConfigurationFilePut("etc/io.infrakit.instance.process-default.cfg", "destroy.grace.seconds", "5"),
-                systemProperty(PROCESSES_DIR).value(processes.toString()));
+        return Lifecycle.container(REPLACEMENT_TIMEOUT_MS, OptionUtils.combine(ProcessInstances.options(),
+                editConfigurationFilePut("etc/io.infrakit.flavor.zookeeper-default.cfg", "zookeeper.command", command)));
     }
 
     @Before
     public void setUp() {
-        processesDir = Path.of(required(PROCESSES_DIR));
+        processesDir = ProcessInstances.dir();
         client = new RpcClient(Duration.ofSeconds(30));
     }
 
@@ -253,13 +244,6 @@ public class ZookeeperEnsembleIT {
         return leaders.get(0);
     }
 
-    /** The pid the process instance plugin recorded for an instance ({@code <dir>/<ID>/instance.json}). */
-    private long pidOf(String instanceId) throws IOException {
-        JsonNode state = JSON.readTree(processesDir.resolve(instanceId).resolve("instance.json").toFile());
-        JsonNode pid = state.get("Pid");
-        assertTrue("a pid in the state of " + instanceId + ": " + state, pid != null && pid.canConvertToLong());
-        return pid.asLong();
-    }
 
     /** A member's answer to the four-letter word {@code srvr}, or nothing when it does not answer. */
     private static Optional<String> srvr(String address, int port) {
