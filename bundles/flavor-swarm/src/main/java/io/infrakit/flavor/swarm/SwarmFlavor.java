@@ -57,7 +57,6 @@ final class SwarmFlavor implements FlavorPlugin {
     static final String SWARM_ID = "swarm-id";
 
     private static final Logger LOG = LoggerFactory.getLogger(SwarmFlavor.class);
-    private static final String UNIX = "unix://";
     private static final String ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -77,17 +76,6 @@ final class SwarmFlavor implements FlavorPlugin {
         this.host = host;
         this.defaultScript = new InitScript(template != null ? template : role == Role.MANAGER ? InitScript.MANAGER : InitScript.WORKER);
         this.api = api;
-    }
-
-    /** The engine's address: configured, else {@code $DOCKER_HOST} when it is a Unix socket, else the usual socket. */
-    static String host(String configured, String dockerHost) {
-        if (configured != null && !configured.isBlank()) {
-            return configured.trim();
-        }
-        if (dockerHost != null && dockerHost.trim().startsWith(UNIX)) {
-            return dockerHost.trim();
-        }
-        return DockerEngine.DEFAULT_HOST;
     }
 
     @Override
@@ -246,7 +234,7 @@ final class SwarmFlavor implements FlavorPlugin {
         if (spec.docker() != null && spec.docker().tls() != null) {
             throw new PluginException("Docker.TLS is not supported: the engine is reached over its Unix socket (Docker.Host unix://...)");
         }
-        if (spec.docker() != null && !blank(spec.docker().host()) && !spec.docker().host().startsWith(UNIX)) {
+        if (spec.docker() != null && !blank(spec.docker().host()) && !spec.docker().host().startsWith(DockerEngine.UNIX)) {
             throw new PluginException("Docker.Host " + spec.docker().host() + " is not supported: only unix:// addresses are");
         }
         script(spec);

@@ -77,6 +77,6 @@ abstract class SwarmFlavorComponents implements FlavorPlugin {
                 throw new IllegalArgumentException(key + " " + file + " of " + PID + ": " + e.getMessage(), e);
             }
         }
-        return new SwarmFlavor(role, SwarmFlavor.host(config.host(), System.getenv("DOCKER_HOST")), template, new SwarmApi(engine, json));
+        return new SwarmFlavor(role, DockerEngine.host(config.host(), System.getenv("DOCKER_HOST")), template, new SwarmApi(engine, json));
     }
 }

@@ -221,11 +221,4 @@ class SwarmFlavorTest {
             flavor(role).validate(new RawJson(group.path("Flavor").path("Properties").toString()), a);
         }
     }
-
-    @Test
-    void theHostIsConfiguredElseAUnixDockerHostElseTheUsualSocket() {
-        assertEquals("unix:///a.sock", SwarmFlavor.host(" unix:///a.sock ", "unix:///b.sock"));
-        assertEquals("unix:///b.sock", SwarmFlavor.host("", "unix:///b.sock"));
-        assertEquals("unix:///var/run/docker.sock", SwarmFlavor.host(null, "tcp://10.0.0.1:2375"));
-    }
 }

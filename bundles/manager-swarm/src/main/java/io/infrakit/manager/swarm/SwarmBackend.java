@@ -65,7 +65,6 @@ public final class SwarmBackend implements Leadership, GroupStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(SwarmBackend.class);
 
-    private static final String UNIX = "unix://";
     private static final Pattern API_VERSION = Pattern.compile("\\d+\\.\\d+");
 
     private volatile DockerEngine engine;
@@ -103,7 +102,7 @@ public final class SwarmBackend implements Leadership, GroupStore {
         }
         this.engine = engine;
         this.json = json;
-        this.host = host(host, env.get("DOCKER_HOST"));
+        this.host = DockerEngine.host(host, env.get("DOCKER_HOST"));
         this.apiVersion = apiVersion == null ? "" : apiVersion.trim();
         String prefix = this.apiVersion.isEmpty() ? "" : "/v" + this.apiVersion;
         this.api = new SwarmApi(() -> this.engine, () -> this.json, this.host, prefix);
@@ -169,19 +168,8 @@ public final class SwarmBackend implements Leadership, GroupStore {
         return "swarm backend (Docker engine at " + host + ")";
     }
 
-    /** The engine's address: configured, else {@code $DOCKER_HOST} when it is a Unix socket, else the usual socket. */
-    static String host(String configured, String dockerHost) {
-        if (configured != null && !configured.isBlank()) {
-            return configured.trim();
-        }
-        if (dockerHost != null && dockerHost.trim().startsWith(UNIX)) {
-            return dockerHost.trim();
-        }
-        return DockerEngine.DEFAULT_HOST;
-    }
-
     private void checkConfiguration() throws PluginException {
-        if (!host.startsWith(UNIX)) {
+        if (!host.startsWith(DockerEngine.UNIX)) {
             throw new PluginException("The swarm backend's Docker host " + host
                     + " is not supported: only unix:// addresses are (set host in etc/" + PID + ".cfg)");
         }

@@ -228,11 +228,7 @@ class SwarmBackendTest {
     // --- configuration ---
 
     @Test
-    void theHostIsConfiguredElseDockerHostWhenItIsAUnixSocketElseTheUsualSocket() {
-        assertEquals("unix:///srv/docker.sock", SwarmBackend.host(" unix:///srv/docker.sock ", "unix:///run/user/1000/docker.sock"));
-        assertEquals("unix:///run/user/1000/docker.sock", SwarmBackend.host("", "unix:///run/user/1000/docker.sock"));
-        assertEquals("unix:///var/run/docker.sock", SwarmBackend.host("", "tcp://10.0.0.1:2376"));
-        assertEquals("unix:///var/run/docker.sock", SwarmBackend.host(null, null));
+    void withoutAHostTheBackendUsesTheUsualSocketWhenDockerHostIsNoUnixSocket() {
         SwarmBackend backend = new SwarmBackend("", 1000, "", Map.of("DOCKER_HOST", "ssh://me@host"), engine, new WireJsonCodec());
         backends.add(backend);
         assertEquals("swarm backend (Docker engine at " + DockerEngine.DEFAULT_HOST + ")", backend.toString());

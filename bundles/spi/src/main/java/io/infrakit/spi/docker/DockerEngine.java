@@ -15,6 +15,27 @@ public interface DockerEngine {
     /** The engine's usual address. */
     String DEFAULT_HOST = "unix:///var/run/docker.sock";
 
+    /** The scheme of the only addresses supported: Unix sockets. */
+    String UNIX = "unix://";
+
+    /**
+     * The engine's address for a configuration: the configured one, else {@code $DOCKER_HOST} when it is a
+     * Unix socket, else {@link #DEFAULT_HOST}.
+     *
+     * @param configured the configured address, or {@code null} or blank for none
+     * @param dockerHost the value of {@code $DOCKER_HOST}, or {@code null}
+     * @return the address, trimmed
+     */
+    static String host(String configured, String dockerHost) {
+        if (configured != null && !configured.isBlank()) {
+            return configured.trim();
+        }
+        if (dockerHost != null && dockerHost.trim().startsWith(UNIX)) {
+            return dockerHost.trim();
+        }
+        return DEFAULT_HOST;
+    }
+
     /**
      * Sends one request and returns the answer.
      *

@@ -3,7 +3,7 @@
  * backend and the Swarm flavor.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.infrakit.spi.docker;
 
 import org.osgi.annotation.bundle.Export;
