@@ -1,5 +1,8 @@
 package io.infrakit.itests;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
@@ -27,6 +30,8 @@ final class InstanceFiles implements AutoCloseable {
 
     private static final String PREFIX = "instance-";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Path dir;
     private final WatchService watcher;
     private final Thread thread;
@@ -53,6 +58,32 @@ final class InstanceFiles implements AutoCloseable {
         Set<String> ids = new TreeSet<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*")) {
             files.forEach(file -> ids.add(file.getFileName().toString()));
+        }
+        return ids;
+    }
+
+    /**
+     * The instance files of a directory whose tag {@code infrakit.group} names a group, read from the files
+     * themselves (a file destroyed while they are listed is left out).
+     *
+     * @param dir the file instance plugin's directory
+     * @param group the group's ID
+     * @return the instance IDs (file names)
+     */
+    static Set<String> ofGroup(Path dir, String group) throws IOException {
+        Set<String> ids = new TreeSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*")) {
+            for (Path file : files) {
+                JsonNode content;
+                try {
+                    content = JSON.readTree(file.toFile());
+                } catch (IOException vanished) {
+                    continue;
+                }
+                if (group.equals(content.path("Tags").path("infrakit.group").asText())) {
+                    ids.add(file.getFileName().toString());
+                }
+            }
         }
         return ids;
     }

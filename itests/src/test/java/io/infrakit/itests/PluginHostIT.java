@@ -317,8 +317,8 @@ public class PluginHostIT {
             assertJson("{\"Details\":\"Managing 5 instances\"}", JSON.readTree(committed));
 
             Await.until(CONVERGENCE_WAIT, "5 instance files of group cattle, described as converged",
-                    () -> cattleFiles().size() == 5 && convergedCattle(group).equals(cattleFiles()));
-            Set<String> before = cattleFiles();
+                    () -> InstanceFiles.ofGroup(instancesDir, "cattle").size() == 5 && convergedCattle(group).equals(InstanceFiles.ofGroup(instancesDir, "cattle")));
+            Set<String> before = InstanceFiles.ofGroup(instancesDir, "cattle");
             for (String id : before) {
                 JsonNode file = JSON.readTree(instancesDir.resolve(id).toFile());
                 assertEquals(id, "docker pull nginx:alpine\ndocker run -d -p 80:80 nginx-alpine",
@@ -330,15 +330,15 @@ public class PluginHostIT {
             Files.delete(instancesDir.resolve(lost));
             Await.until(CONVERGENCE_WAIT, "the deleted instance " + lost + " replaced by a new one",
                     () -> {
-                        Set<String> now = cattleFiles();
+                        Set<String> now = InstanceFiles.ofGroup(instancesDir, "cattle");
                         return now.size() == 5 && !now.contains(lost) && convergedCattle(group).equals(now);
                     });
-            Set<String> after = cattleFiles();
+            Set<String> after = InstanceFiles.ofGroup(instancesDir, "cattle");
             after.removeAll(before);
             assertEquals("exactly one new instance " + after, 1, after.size());
 
             assertJson("{\"OK\":true}", JSON.readTree(client.call(group, "Group.DestroyGroup", "{\"ID\":\"cattle\"}")));
-            Await.until(CONVERGENCE_WAIT, "no instance file of group cattle", () -> cattleFiles().isEmpty());
+            Await.until(CONVERGENCE_WAIT, "no instance file of group cattle", () -> InstanceFiles.ofGroup(instancesDir, "cattle").isEmpty());
             PluginException gone = assertThrows(PluginException.class,
                     () -> client.call(group, "Group.DescribeGroup", "{\"ID\":\"cattle\"}"));
             assertEquals("Group 'cattle' is not being watched", gone.getMessage());
@@ -352,24 +352,6 @@ public class PluginHostIT {
         }
     }
 
-    /** The IDs of the instance files tagged {@code infrakit.group=cattle}, read from the files themselves. */
-    private Set<String> cattleFiles() throws IOException {
-        Set<String> ids = new TreeSet<>();
-        try (var files = Files.newDirectoryStream(instancesDir, "instance-*")) {
-            for (Path file : files) {
-                JsonNode content;
-                try {
-                    content = JSON.readTree(file.toFile());
-                } catch (IOException vanished) {
-                    continue; // destroyed while listing
-                }
-                if ("cattle".equals(content.path("Tags").path("infrakit.group").asText())) {
-                    ids.add(file.getFileName().toString());
-                }
-            }
-        }
-        return ids;
-    }
 
     /**
      * The IDs of group cattle's instances from DescribeGroup, once it says converged and every instance

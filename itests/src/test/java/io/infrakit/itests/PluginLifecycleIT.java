@@ -436,12 +436,12 @@ public class PluginLifecycleIT {
             });
             assertFalse("converged without its flavor: " + seen[0], seen[0].converged());
             assertEquals("the members DescribeGroup lists", members, ids(seen[0]));
-            assertEquals("no instance destroyed", members, groupFiles(id));
+            assertEquals("no instance destroyed", members, InstanceFiles.ofGroup(instancesDir, id));
 
             features.installFeature(flavor.getName(), flavor.getVersion());
             awaitPluginSocket("flavor-vanilla");
             assertEquals("the same instances once the flavor is back", members, awaitConverged(groups, id, 3));
-            assertEquals(members, groupFiles(id));
+            assertEquals(members, InstanceFiles.ofGroup(instancesDir, id));
         } finally {
             if (!features.isInstalled(flavor)) {
                 features.installFeature(flavor.getName(), flavor.getVersion());
@@ -462,7 +462,7 @@ public class PluginLifecycleIT {
             Await.until(GROUP_WAIT, "group " + id + " converged with " + size + " instances and no error", () -> {
                 GroupDescription d = groups.describeGroup(id);
                 last[0] = d;
-                return d.converged() && d.error() == null && d.instances().size() == size && ids(d).equals(groupFiles(id));
+                return d.converged() && d.error() == null && d.instances().size() == size && ids(d).equals(InstanceFiles.ofGroup(instancesDir, id));
             });
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; last description: " + last[0], e.getCause());
@@ -476,24 +476,6 @@ public class PluginLifecycleIT {
         return ids;
     }
 
-    /** The instance files of the default file plugin tagged {@code infrakit.group=<id>}, read from the files. */
-    private Set<String> groupFiles(String id) throws IOException {
-        Set<String> ids = new TreeSet<>();
-        try (var files = Files.newDirectoryStream(instancesDir, "instance-*")) {
-            for (Path file : files) {
-                JsonNode content;
-                try {
-                    content = JSON.readTree(file.toFile());
-                } catch (IOException vanished) {
-                    continue;
-                }
-                if (id.equals(content.path("Tags").path("infrakit.group").asText())) {
-                    ids.add(file.getFileName().toString());
-                }
-            }
-        }
-        return ids;
-    }
 
     private static Set<String> fileNames(Path dir) throws IOException {
         Set<String> names = new TreeSet<>();
