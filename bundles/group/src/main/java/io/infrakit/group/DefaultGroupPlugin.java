@@ -3,9 +3,12 @@ package io.infrakit.group;
 import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.flavor.FlavorPlugin;
+import io.infrakit.spi.group.Fence;
 import io.infrakit.spi.group.GroupDescription;
 import io.infrakit.spi.group.GroupPlugin;
 import io.infrakit.spi.group.GroupSpec;
+import io.infrakit.spi.group.GroupState;
+import io.infrakit.spi.group.GroupStates;
 import io.infrakit.spi.instance.Description;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.registry.PluginRegistry;
@@ -21,22 +24,26 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The default group plugin: one {@link GroupSupervisor} per committed group. After a restart,
- * committing the same group adopts its instances by their tags. Immediate, so that its groups keep
- * converging while nothing holds the service (a delayed component would be deactivated, and its groups
- * forgotten, whenever the rpc bundle restarts and lets go of it).
+ * The default group plugin: one {@link GroupSupervisor}, on a thread of its own, per committed group. No call
+ * into the plugin waits for another group: commits validate against plugins without any lock shared between
+ * groups, and each group's own calls are serialised by a lock of that group alone. After a restart,
+ * committing the same group adopts its instances by their tags and resumes its stored state (a rollout, a
+ * destroy). Immediate, so that its groups keep converging while nothing holds the service.
  */
 @Component(service = GroupPlugin.class, configurationPid = DefaultGroupPlugin.PID, immediate = true)
 @Designate(ocd = DefaultGroupPlugin.Config.class)
@@ -44,6 +51,9 @@ public final class DefaultGroupPlugin implements GroupPlugin {
 
     /** The configuration PID. */
     public static final String PID = "io.infrakit.group";
+
+    /** The longest group ID, in bytes of UTF-8. */
+    static final int MAX_ID_BYTES = 255;
 
     /** Configuration of the group plugin. */
     @ObjectClassDefinition(name = "InfraKit default group plugin", description = "Keeps declared groups of instances converged.")
@@ -56,13 +66,9 @@ public final class DefaultGroupPlugin implements GroupPlugin {
         @AttributeDefinition(name = "Poll interval (ms)", description = "How often each group is checked and converged.")
         long poll_interval_ms() default 1000;
 
-        /** @return how many creations or removals run at once */
-        @AttributeDefinition(name = "Parallelism", description = "How many instances are created or removed at once, per group.")
-        int max_parallel() default 10;
-
-        /** @return the cap on creations per cycle */
-        @AttributeDefinition(name = "Creations per cycle", description = "The most instances one cycle creates for a group.")
-        int max_creations_per_cycle() default 50;
+        /** @return how many plugin calls of one group run at once */
+        @AttributeDefinition(name = "Parallelism", description = "How many instances are created, removed or checked at once, per group.")
+        int max_parallel() default 16;
 
         /** @return the grace period for unhealthy members */
         @AttributeDefinition(name = "Unhealthy grace (ms)", description = "How long a member may stay unhealthy before it is replaced.")
@@ -70,24 +76,39 @@ public final class DefaultGroupPlugin implements GroupPlugin {
 
         /** @return how long a created instance may stay unlisted */
         @AttributeDefinition(name = "Listing timeout (ms)",
-                description = "How long a created instance counts as a member before it appears in its plugin's listing; "
-                        + "then, if the plugin has it without the group's tag, the group stops creating.")
+                description = "How long a created instance counts as a member before it appears in a lagging plugin's listing; "
+                        + "then, if the plugin has it without the group's tag, the group stops creating. A plugin whose listing "
+                        + "shows every new instance at once does not wait for it.")
         long pending_timeout_ms() default 5000;
 
         /** @return the timeout of one plugin call */
         @AttributeDefinition(name = "Call timeout (ms)", description = "The longest one call into an instance or flavor plugin may take.")
         long call_timeout_ms() default 120000;
+
+        /** @return the largest group */
+        @AttributeDefinition(name = "Largest group", description = "The most instances one group may declare (Size or LogicalIDs).")
+        long max_size() default 100_000;
+
+        /** @return how long DestroyGroup waits */
+        @AttributeDefinition(name = "Destroy wait (ms)",
+                description = "How long DestroyGroup waits for the group to be gone before it answers; the destroy goes on either way.")
+        long destroy_wait_ms() default 10_000;
     }
 
     private volatile PluginRegistry registry;
     private volatile JsonCodec json;
+    private volatile GroupStates states;
+    private volatile Fence fence;
 
+    private final MemoryStates memory = new MemoryStates();
     private final Map<String, GroupSupervisor> groups = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService scheduler;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final ExecutorService workers;
     private final ExecutorService callPool;
     private final PluginCalls calls;
     private final GroupSupervisor.Settings settings;
+    private final long maxSize;
+    private final long destroyWaitMillis;
 
     /**
      * Creates the plugin (from DS).
@@ -109,14 +130,13 @@ public final class DefaultGroupPlugin implements GroupPlugin {
     public DefaultGroupPlugin(Config config, PluginRegistry registry, JsonCodec json) {
         this.registry = registry;
         this.json = json;
-        this.scheduler = Executors.newScheduledThreadPool(2, threads("infrakit-group-loop"));
         this.workers = Executors.newCachedThreadPool(threads("infrakit-group-worker"));
         this.callPool = Executors.newCachedThreadPool(threads("infrakit-group-call"));
-        Supplier<PluginRegistry> r = () -> this.registry;
-        this.calls = new PluginCalls(r, callPool, config.call_timeout_ms());
+        this.calls = new PluginCalls(() -> this.registry, () -> this.fence, callPool, config.call_timeout_ms());
         this.settings = new GroupSupervisor.Settings(Math.max(10, config.poll_interval_ms()), Math.max(1, config.max_parallel()),
-                Math.max(1, config.max_creations_per_cycle()), config.unhealthy_grace_ms(), config.pending_timeout_ms(),
-                System::currentTimeMillis);
+                config.unhealthy_grace_ms(), config.pending_timeout_ms(), System::currentTimeMillis);
+        this.maxSize = Math.max(1, config.max_size());
+        this.destroyWaitMillis = Math.max(0, config.destroy_wait_ms());
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -141,23 +161,59 @@ public final class DefaultGroupPlugin implements GroupPlugin {
         }
     }
 
+    /**
+     * The manager's store of group state, when a manager runs beside this plugin.
+     *
+     * @param states the store
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void setStates(GroupStates states) {
+        this.states = states;
+    }
+
+    void unsetStates(GroupStates states) {
+        if (this.states == states) {
+            this.states = null;
+        }
+    }
+
+    /**
+     * The manager's fence, when a manager shares these groups with other nodes.
+     *
+     * @param fence the fence
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void setFence(Fence fence) {
+        this.fence = fence;
+    }
+
+    void unsetFence(Fence fence) {
+        if (this.fence == fence) {
+            this.fence = null;
+        }
+    }
+
     /** Stops every group's loop; instances are left as they are. */
     @Deactivate
     public void close() {
         groups.values().forEach(GroupSupervisor::stop);
         groups.clear();
-        scheduler.shutdownNow();
         workers.shutdownNow();
         callPool.shutdownNow();
     }
 
+    private GroupStates states() {
+        GroupStates s = states;
+        return s == null ? memory : s;
+    }
+
     @Override
-    public synchronized String commitGroup(GroupSpec spec, boolean pretend) throws PluginException {
-        if (spec == null || spec.id().isBlank()) {
-            throw new PluginException("Group ID must not be blank");
-        }
-        JsonCodec codec = codec();
-        GroupProperties properties = GroupProperties.parse(spec.properties(), codec);
+    public String commitGroup(GroupSpec spec, boolean pretend) throws PluginException {
+        String id = spec == null ? "" : spec.id();
+        checkId(id);
+        GroupSupervisor.Desired desired = resolve(spec);
+        GroupProperties properties = desired.properties();
+        properties.checkSize(maxSize);
         FlavorPlugin flavor = calls.flavor(properties.flavor().plugin());
         calls.call("Validate of " + properties.flavor().plugin(), () -> {
             flavor.validate(properties.flavor().properties(), properties.allocation());
@@ -168,44 +224,88 @@ public final class DefaultGroupPlugin implements GroupPlugin {
             instance.validate(properties.instance().properties());
             return null;
         });
-        String sha = ConfigSha.of(properties, codec);
-        GroupSupervisor.Desired desired = new GroupSupervisor.Desired(spec, properties, sha);
-        GroupSupervisor existing = groups.get(spec.id());
-        String details;
-        if (existing == null) {
-            details = Plans.manage(properties);
-            if (!pretend) {
-                GroupSupervisor supervisor = new GroupSupervisor(spec.id(), calls, settings, scheduler, workers);
-                groups.put(spec.id(), supervisor);
-                supervisor.commit(desired);
+        ReentrantLock lock = lock(id);
+        try {
+            GroupSupervisor existing = groups.get(id);
+            if (existing == null) {
+                return start(id, desired, pretend);
             }
-        } else {
+            if (existing.destroying()) {
+                throw new PluginException("Group '" + id + "' is being destroyed; commit it again once it is gone");
+            }
             GroupSupervisor.Desired current = existing.desired();
             List<Description> members = calls.call("DescribeInstances of " + properties.instance().plugin(),
-                    () -> instance.describeInstances(Map.of(ConfigSha.GROUP_TAG, spec.id())));
-            details = Plans.update(current.properties(), properties, current.sha(), sha, members);
+                    () -> instance.describeInstances(Map.of(ConfigSha.GROUP_TAG, id)));
+            String details = Plans.update(current.properties(), properties, current.sha(), desired.sha(), members, existing.state());
             if (!pretend) {
                 existing.commit(desired);
             }
+            return details;
+        } finally {
+            lock.unlock();
         }
-        return details;
+    }
+
+    /** A group not managed here yet: new, or resumed from its stored state after a restart or a change of leader. */
+    private String start(String id, GroupSupervisor.Desired desired, boolean pretend) throws PluginException {
+        GroupStates store = states();
+        GroupState state = calls.call("Reading the state of group " + id, () -> store.load(id));
+        state = state == null ? GroupState.NONE : state;
+        if (pretend) {
+            return state.destroying() ? "Group '" + id + "' is being destroyed" : Plans.manage(desired.properties());
+        }
+        GroupSupervisor supervisor = new GroupSupervisor(id, state, calls, settings, workers, this::states, this::resolve,
+                () -> groups.remove(id));
+        supervisor.commit(desired);
+        groups.put(id, supervisor);
+        if (state.destroying()) {
+            supervisor.destroy();
+            return "Destroying group " + id + " (resumed)";
+        }
+        return Plans.manage(desired.properties());
     }
 
     @Override
     public void freeGroup(String id) throws PluginException {
-        watched(id, true).stop();
+        ReentrantLock lock = lock(id);
+        try {
+            GroupSupervisor supervisor = watched(id);
+            groups.remove(id, supervisor);
+            supervisor.stop();
+            memory.destroyed(id);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     public GroupDescription describeGroup(String id) throws PluginException {
-        return watched(id, false).describe();
+        return watched(id).describe();
     }
 
+    /**
+     * Destroys a group: from now on its loop drains and destroys every member until a listing shows none, through
+     * failures and restarts (the state says so). Waits for that a little, then answers; destroying a group
+     * being destroyed is accepted.
+     */
     @Override
     public void destroyGroup(String id) throws PluginException {
-        GroupSupervisor supervisor = watched(id, true);
-        supervisor.stop();
-        supervisor.destroyAll();
+        GroupSupervisor supervisor;
+        ReentrantLock lock = lock(id);
+        try {
+            supervisor = watched(id);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            supervisor.destroy().get(destroyWaitMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // accepted: the loop goes on destroying, and DescribeGroup says how far it got
+        } catch (ExecutionException e) {
+            throw new PluginException("Destroying group '" + id + "' failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -213,23 +313,56 @@ public final class DefaultGroupPlugin implements GroupPlugin {
         return groups.values().stream().map(g -> g.desired().spec()).sorted(Comparator.comparing(GroupSpec::id)).toList();
     }
 
-    private GroupSupervisor watched(String id, boolean remove) throws PluginException {
-        GroupSupervisor supervisor;
-        synchronized (this) {
-            supervisor = remove ? groups.remove(id == null ? "" : id) : groups.get(id == null ? "" : id);
-        }
+    private GroupSupervisor watched(String id) throws PluginException {
+        GroupSupervisor supervisor = groups.get(id == null ? "" : id);
         if (supervisor == null) {
             throw new PluginException("Group '" + id + "' is not being watched");
         }
         return supervisor;
     }
 
-    private JsonCodec codec() throws PluginException {
+    /** The lock of one group's commits, frees and destroys; never held during another group's calls. */
+    private ReentrantLock lock(String id) throws PluginException {
+        ReentrantLock lock = locks.computeIfAbsent(id == null ? "" : id, k -> new ReentrantLock());
+        try {
+            if (!lock.tryLock(2 * calls.timeoutMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                throw new PluginException("Group '" + id + "' is busy with another commit, free or destroy; try again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PluginException("Interrupted while waiting for group '" + id + "'");
+        }
+        return lock;
+    }
+
+    /**
+     * Checks a group ID: not blank, printable (no control characters, no NUL), at most 255 bytes.
+     *
+     * @param id the ID
+     * @throws PluginException if it is not a valid ID
+     */
+    static void checkId(String id) throws PluginException {
+        if (id == null || id.isBlank()) {
+            throw new PluginException("Group ID must not be blank");
+        }
+        if (id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+            throw new PluginException("Group ID must be at most " + MAX_ID_BYTES + " bytes long");
+        }
+        if (id.codePoints().anyMatch(c -> Character.isISOControl(c) || !Character.isDefined(c)
+                || Character.getType(c) == Character.FORMAT || Character.getType(c) == Character.SURROGATE)) {
+            throw new PluginException("Group ID must be printable, without control characters: " + id.codePoints()
+                    .mapToObj(c -> Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c))
+                    .reduce("", String::concat));
+        }
+    }
+
+    private GroupSupervisor.Desired resolve(GroupSpec spec) throws PluginException {
         JsonCodec codec = json;
         if (codec == null) {
             throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
         }
-        return codec;
+        GroupProperties properties = GroupProperties.parse(spec.properties(), codec);
+        return new GroupSupervisor.Desired(spec, properties, ConfigSha.of(properties, codec));
     }
 
     private static ThreadFactory threads(String name) {

@@ -39,10 +39,13 @@ public record GroupProperties(PluginSpec instance, PluginSpec flavor, Allocation
      * @param maxUnavailable how many members may be missing or not yet healthy at once (default 1)
      * @param maxSurge how many extra instances may be created during the roll (default 0; Size groups only)
      * @param minHealthySeconds how long a new instance must stay healthy before the roll moves on (default 0)
-     * @param healthTimeoutSeconds how long a new instance may take to become healthy before the update stops (default 600)
+     * @param healthTimeoutSeconds how long a new instance may take to become healthy before the rollout fails (default 600)
+     * @param unhealthySeconds how long a new instance must stay unhealthy, without a break, before the rollout fails (default 10)
+     * @param autoRollback whether a failed rollout moves the members back to the last configuration that completed (default false)
      */
-    public record UpdatePolicy(Integer maxUnavailable, Integer maxSurge, Integer minHealthySeconds, Integer healthTimeoutSeconds) {
-        static final UpdatePolicy DEFAULT = new UpdatePolicy(1, 0, 0, 600);
+    public record UpdatePolicy(Integer maxUnavailable, Integer maxSurge, Integer minHealthySeconds, Integer healthTimeoutSeconds,
+                               Integer unhealthySeconds, Boolean autoRollback) {
+        static final UpdatePolicy DEFAULT = new UpdatePolicy(null, null, null, null, null, null);
 
         /** Fills in the defaults. */
         public UpdatePolicy {
@@ -50,6 +53,8 @@ public record GroupProperties(PluginSpec instance, PluginSpec flavor, Allocation
             maxSurge = Objects.requireNonNullElse(maxSurge, 0);
             minHealthySeconds = Objects.requireNonNullElse(minHealthySeconds, 0);
             healthTimeoutSeconds = Objects.requireNonNullElse(healthTimeoutSeconds, 600);
+            unhealthySeconds = Objects.requireNonNullElse(unhealthySeconds, 10);
+            autoRollback = Objects.requireNonNullElse(autoRollback, false);
         }
     }
 
@@ -81,7 +86,8 @@ public record GroupProperties(PluginSpec instance, PluginSpec flavor, Allocation
             }
         }
         UpdatePolicy update = p.update() == null ? UpdatePolicy.DEFAULT : p.update();
-        if (update.maxUnavailable() < 0 || update.maxSurge() < 0 || update.minHealthySeconds() < 0 || update.healthTimeoutSeconds() <= 0) {
+        if (update.maxUnavailable() < 0 || update.maxSurge() < 0 || update.minHealthySeconds() < 0 || update.unhealthySeconds() < 0
+                || update.healthTimeoutSeconds() <= 0) {
             throw new PluginException("Update settings must not be negative, and HealthTimeoutSeconds must be positive: " + update);
         }
         if (update.maxUnavailable() == 0 && (update.maxSurge() == 0 || byIds)) {
@@ -89,6 +95,35 @@ public record GroupProperties(PluginSpec instance, PluginSpec flavor, Allocation
         }
         return new GroupProperties(p.instance() == null ? new PluginSpec("", null) : p.instance(),
                 p.flavor() == null ? new PluginSpec("", null) : p.flavor(), allocation, update);
+    }
+
+    /**
+     * The same group with another configuration: the instance and flavor of {@code other}, this allocation and
+     * update policy (a rollback keeps the size declared last).
+     *
+     * @param other the properties whose configuration to take
+     * @return the properties
+     */
+    public GroupProperties withConfigurationOf(GroupProperties other) {
+        return new GroupProperties(other.instance(), other.flavor(), allocation, update);
+    }
+
+    /**
+     * Checks the allocation against an upper bound, so a typing error cannot make the controller plan for a
+     * billion instances.
+     *
+     * @param maxSize the most members a group may declare
+     * @throws PluginException if the size or the number of logical IDs is above it
+     */
+    public void checkSize(long maxSize) throws PluginException {
+        if (allocation.size() > maxSize) {
+            throw new PluginException("Allocation.Size " + allocation.size() + " is above the limit of " + maxSize
+                    + " instances per group (the group plugin's max.size)");
+        }
+        if (isQuorum() && allocation.logicalIDs().size() > maxSize) {
+            throw new PluginException("Allocation.LogicalIDs has " + allocation.logicalIDs().size() + " entries, above the limit of "
+                    + maxSize + " instances per group (the group plugin's max.size)");
+        }
     }
 
     /**

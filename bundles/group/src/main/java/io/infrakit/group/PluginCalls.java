@@ -2,6 +2,7 @@ package io.infrakit.group;
 
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.flavor.FlavorPlugin;
+import io.infrakit.spi.group.Fence;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.registry.PluginNotFoundException;
 import io.infrakit.spi.registry.PluginRegistry;
@@ -27,13 +28,32 @@ final class PluginCalls {
     }
 
     private final Supplier<PluginRegistry> registry;
+    private final Supplier<Fence> fence;
     private final ExecutorService pool;
     private final long timeoutMillis;
 
-    PluginCalls(Supplier<PluginRegistry> registry, ExecutorService pool, long timeoutMillis) {
+    PluginCalls(Supplier<PluginRegistry> registry, Supplier<Fence> fence, ExecutorService pool, long timeoutMillis) {
         this.registry = registry;
+        this.fence = fence;
         this.pool = pool;
         this.timeoutMillis = timeoutMillis;
+    }
+
+    long timeoutMillis() {
+        return timeoutMillis;
+    }
+
+    /**
+     * Checks, immediately before a Provision, Drain or Destroy, that this node may act (the manager's
+     * fence: it leads, and is sure of it).
+     *
+     * @throws PluginException if it may not
+     */
+    void fence() throws PluginException {
+        Fence f = fence.get();
+        if (f != null) {
+            f.check();
+        }
     }
 
     InstancePlugin instance(String name) throws PluginException {
@@ -81,6 +101,25 @@ final class PluginCalls {
             future.cancel(true);
             Thread.currentThread().interrupt();
             throw new PluginException(what + " was interrupted", e);
+        }
+    }
+
+    /**
+     * Runs a call on this thread, turning any failure into a {@link PluginException}: for jobs that the loop
+     * already waits for with the timeout.
+     *
+     * @param what the call, in words, for errors
+     * @param call the call
+     * @return its result
+     * @throws PluginException if it failed or threw
+     */
+    <T> T direct(String what, Call<T> call) throws PluginException {
+        try {
+            return call.call();
+        } catch (PluginException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw new PluginException(what + " failed: " + e, e);
         }
     }
 

@@ -141,14 +141,15 @@ class GroupPluginTest {
     void anUnhealthyNewInstanceStopsTheUpdateVisibly() throws Exception {
         fx.plugin.commitGroup(Fixture.cattle(3, "1.0", null), false);
         awaitConverged("cattle", 3);
-        GroupSpec v2 = Fixture.cattle(3, "2.0", null);
+        GroupSpec v2 = Fixture.cattle(3, "2.0", "\"Update\":{\"UnhealthySeconds\":1}");
         String newSha = sha(v2);
         fx.flavor.health = d -> newSha.equals(d.tags().get("infrakit.config_sha")) ? Health.UNHEALTHY : Health.HEALTHY;
         fx.plugin.commitGroup(v2, false);
         await().atMost(WAIT).until(() -> {
             String e = fx.plugin.describeGroup("cattle").error();
-            return e != null && e.startsWith("Rolling update stopped: Instance ") && e.endsWith(" is unhealthy");
+            return e != null && e.startsWith("Rolling update stopped: Instance ") && e.contains(" stayed unhealthy for ");
         });
+        assertEquals(GroupDescription.Status.ROLLOUT_FAILED, fx.plugin.describeGroup("cattle").status());
         int destroys = fx.instances.destroys.get();
         assertEquals(1, destroys, "it stopped after the first replacement");
         assertEquals(1, fx.instances.at(newSha));

@@ -2,9 +2,12 @@ package io.infrakit.manager;
 
 import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
+import io.infrakit.spi.group.Fence;
 import io.infrakit.spi.group.GroupDescription;
 import io.infrakit.spi.group.GroupPlugin;
 import io.infrakit.spi.group.GroupSpec;
+import io.infrakit.spi.group.GroupState;
+import io.infrakit.spi.group.GroupStates;
 import io.infrakit.spi.manager.Election;
 import io.infrakit.spi.manager.GroupStore;
 import io.infrakit.spi.manager.LeaderStatus;
@@ -18,21 +21,22 @@ import io.infrakit.spi.registry.PluginRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -41,21 +45,30 @@ import java.util.stream.Collectors;
  * proxy), with leader election and the desired state persisted in a {@link GroupStore}.
  *
  * <ul>
- * <li>As leader, a commit is persisted, then forwarded (a pretend commit only forwarded); free and destroy
- * remove the group from the store, then forward. A forwarded commit that fails is taken out of the store
- * again, so the store only holds what the group plugin accepted.</li>
+ * <li>As leader, a commit is persisted, then forwarded (a pretend commit only forwarded); a forwarded commit
+ * that fails is taken out of the store again, so the store only holds what the group plugin accepted. Free
+ * removes the group from the store, then forwards. Destroy first marks the stored group as being destroyed
+ * (a tombstone), then forwards: the group plugin carries the destroy out through failures, restarts and
+ * changes of leader, and only once no instance is left is the group forgotten
+ * ({@link GroupStates#destroyed}).</li>
  * <li>Not leader, commit, free and destroy fail at once with an error naming the leader when known.
- * Describe and inspect are always forwarded.</li>
- * <li>On gaining leadership the stored groups are committed to the proxy; while leading, a stored group the
- * proxy is not running (it was restarted, or not there yet) is committed again every resync interval. On
- * losing leadership every group of the proxy is freed: the instances are left alone.</li>
+ * Describe and inspect are always forwarded; a stored group the proxy does not run yet is described as
+ * starting.</li>
+ * <li>On gaining leadership the stored groups are committed to the proxy (each with its stored state, so a
+ * rollout or a destroy resumes); while leading, a stored group the proxy is not running is committed again
+ * every resync interval. On losing leadership every group of the proxy is freed: the instances are left
+ * alone.</li>
+ * <li>The manager is also the group plugin's {@link GroupStates} (state kept beside the spec, written only by
+ * the leader) and its {@link Fence}: closed the moment the backend reports this node is not, or may not be,
+ * the leader, so the group plugin stops acting before another node can be made leader.</li>
  * </ul>
  *
- * <p>Changes of leadership and the operations that change groups run one at a time on the manager's own
- * thread, so a commit never interleaves with resuming or freeing the groups. A caller waits for its
- * operation at most the call timeout.
+ * <p>Changes of leadership run one at a time on the manager's own thread. A caller's commit, free or destroy
+ * runs on the caller's thread under a lock of that group alone, so no operation of one group waits for
+ * another group's plugin calls; resuming stored groups runs a group at a time on a pool, never on the
+ * manager's thread.
  */
-public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
+public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fence, AutoCloseable {
 
     /**
      * The manager's settings.
@@ -104,18 +117,21 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
     private final Settings settings;
     private final Leadership leadership;
     private final GroupStore store;
-    private final PluginRegistry registry;
-    private final JsonCodec json;
+    private final Supplier<PluginRegistry> registry;
+    private final Supplier<JsonCodec> json;
     private final ScheduledExecutorService worker;
+    private final ExecutorService resumers;
 
     private volatile LeaderStatus status = LeaderStatus.unknown("not started");
     private final CountDownLatch firstStatus = new CountDownLatch(1);
     private Election election;
 
-    // state of the worker thread
-    private boolean leading;
+    // set on the worker; read anywhere
+    private volatile boolean leading;
     private ScheduledFuture<?> resync;
-    private final Map<String, String> failures = new HashMap<>();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Set<String> resuming = ConcurrentHashMap.newKeySet();
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     /**
      * Creates a manager; {@link #start()} joins the election.
@@ -127,6 +143,21 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
      * @param json the JSON codec
      */
     public GroupManager(Settings settings, Leadership leadership, GroupStore store, PluginRegistry registry, JsonCodec json) {
+        this(settings, leadership, store, () -> registry, () -> json);
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(json, "json");
+    }
+
+    /**
+     * Creates a manager whose registry and codec may come and go (OSGi services); {@link #start()} joins the election.
+     *
+     * @param settings its settings
+     * @param leadership the leadership backend
+     * @param store the store of the same backend
+     * @param registry the plugin registry now, or {@code null} while there is none
+     * @param json the JSON codec now, or {@code null} while there is none
+     */
+    public GroupManager(Settings settings, Leadership leadership, GroupStore store, Supplier<PluginRegistry> registry, Supplier<JsonCodec> json) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.leadership = Objects.requireNonNull(leadership, "leadership");
         this.store = Objects.requireNonNull(store, "store");
@@ -134,6 +165,11 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
         this.json = Objects.requireNonNull(json, "json");
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "infrakit-manager-" + settings.name());
+            t.setDaemon(true);
+            return t;
+        });
+        this.resumers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "infrakit-manager-resume-" + settings.name());
             t.setDaemon(true);
             return t;
         });
@@ -166,6 +202,7 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         worker.shutdownNow();
+        resumers.shutdownNow();
         Election e;
         synchronized (this) {
             e = election;
@@ -191,10 +228,50 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
         return status.isLeader();
     }
 
+    // ---- the fence and the group state store, for the group plugin
+
+    @Override
+    public void check() throws PluginException {
+        if (!acting()) {
+            LeaderStatus s = status;
+            throw new PluginException("This node does not act: the manager " + settings.name() + " is "
+                    + (s.isLeader() ? "taking over as leader" : describe(s)));
+        }
+    }
+
+    @Override
+    public GroupState load(String id) throws PluginException {
+        GroupsDocument.Entry entry = load().document().groups().get(id);
+        return entry == null ? GroupState.NONE : entry.stateOrNone();
+    }
+
+    @Override
+    public void save(String id, GroupState state) throws PluginException {
+        check();
+        update(d -> {
+            GroupsDocument.Entry entry = d.groups().get(id);
+            // a group committed to the group plugin directly is not the manager's: its state is not kept; and a
+            // tombstone stays, whatever a loop that has not heard of it yet writes
+            return entry == null ? d : d.with(id, entry.with(entry.destroying() ? state.toDestroy() : state));
+        });
+    }
+
+    @Override
+    public void destroyed(String id) throws PluginException {
+        check();
+        update(d -> {
+            GroupsDocument.Entry entry = d.groups().get(id);
+            return entry != null && entry.destroying() ? d.without(id) : d;
+        });
+        LOG.info("Manager {}: group {} is destroyed and forgotten", settings.name(), id);
+    }
+
+    // ---- the Group API
+
     @Override
     public String commitGroup(GroupSpec spec, boolean pretend) throws PluginException {
         String id = spec == null ? "" : spec.id();
-        return onWorker(() -> {
+        return underLock(id, () -> {
             requireLeader("commit group '" + id + "'");
             GroupPlugin proxy = awaitProxy();
             if (pretend) {
@@ -203,8 +280,12 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
             if (id.isBlank()) {
                 throw new PluginException("Group ID must not be blank");
             }
-            GroupsDocument before = update(d -> d.with(id, new GroupsDocument.Entry(settings.proxy(), spec)));
-            GroupsDocument.Entry previous = before.groups().get(id);
+            GroupsDocument.Entry previous = load().document().groups().get(id);
+            if (previous != null && previous.destroying()) {
+                throw new PluginException("Group '" + id + "' is being destroyed; commit it again once it is gone");
+            }
+            GroupState kept = previous == null ? null : previous.state();
+            update(d -> d.with(id, new GroupsDocument.Entry(settings.proxy(), spec, kept)));
             String details;
             try {
                 details = proxy.commitGroup(spec, false);
@@ -213,45 +294,56 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
                 throw e;
             }
             failures.remove(id);
+            if (!acting()) {
+                freeQuietly(proxy, id); // leadership went while the commit ran: the new leader runs it
+            }
             return details;
         });
     }
 
     @Override
     public void freeGroup(String id) throws PluginException {
-        remove(id, "free", GroupPlugin::freeGroup, null);
-    }
-
-    @Override
-    public void destroyGroup(String id) throws PluginException {
-        remove(id, "destroy", GroupPlugin::destroyGroup, "Group '" + id + "' was removed from the store, but the group plugin "
-                + settings.proxy() + " was not running it, so none of its instances was destroyed");
-    }
-
-    /** What free or destroy forwards. */
-    @FunctionalInterface
-    private interface Removal {
-        void apply(GroupPlugin proxy, String id) throws PluginException;
-    }
-
-    /**
-     * Takes a group out of the store, then forwards the removal if the proxy runs the group.
-     *
-     * @param onlyStored the error when the group was stored but not running, or {@code null} if that is fine
-     */
-    private void remove(String id, String verb, Removal forward, String onlyStored) throws PluginException {
-        onWorker(() -> {
-            requireLeader(verb + " group '" + id + "'");
+        underLock(id, () -> {
+            requireLeader("free group '" + id + "'");
             GroupPlugin proxy = awaitProxy();
             boolean watched = watchedIds(proxy).contains(id);
             boolean stored = update(d -> d.without(id)).groups().containsKey(id);
             failures.remove(id);
             if (watched) {
-                forward.apply(proxy, id);
+                proxy.freeGroup(id);
             } else if (!stored) {
                 throw new PluginException("Group '" + id + "' is not being watched");
-            } else if (onlyStored != null) {
-                throw new PluginException(onlyStored);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Destroys a group: a tombstone in the store first, then the group plugin destroys every member and
+     * forgets the group once none is left. Destroying a group being destroyed is accepted.
+     */
+    @Override
+    public void destroyGroup(String id) throws PluginException {
+        underLock(id, () -> {
+            requireLeader("destroy group '" + id + "'");
+            GroupPlugin proxy = awaitProxy();
+            boolean watched = watchedIds(proxy).contains(id);
+            GroupsDocument before = update(d -> {
+                GroupsDocument.Entry entry = d.groups().get(id);
+                return entry == null ? d : d.with(id, entry.with(entry.stateOrNone().toDestroy()));
+            });
+            GroupsDocument.Entry entry = before.groups().get(id);
+            failures.remove(id);
+            if (watched) {
+                proxy.destroyGroup(id);
+            } else if (entry != null) {
+                proxy.commitGroup(entry.properties(), false); // the group plugin finds the tombstone and destroys
+            } else {
+                throw new PluginException("Group '" + id + "' is not being watched");
+            }
+            if (!watchedIds(proxy).contains(id)) {
+                // already gone (or a group plugin that destroys at once and keeps no state): forget it
+                update(d -> d.groups().containsKey(id) && d.groups().get(id).destroying() ? d.without(id) : d);
             }
             return null;
         });
@@ -259,7 +351,20 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
 
     @Override
     public GroupDescription describeGroup(String id) throws PluginException {
-        return proxy().describeGroup(id);
+        GroupPlugin proxy = proxy();
+        try {
+            return proxy.describeGroup(id);
+        } catch (PluginException e) {
+            GroupsDocument.Entry entry = load().document().groups().get(id);
+            if (entry == null || watchedIds(proxy).contains(id)) {
+                throw e;
+            }
+            if (!acting()) {
+                throw new PluginException("Group '" + id + "' is not run by this manager (" + settings.name() + "): " + describe(status));
+            }
+            return new GroupDescription(List.of(), false, null, "Group '" + id + "' is stored and its controller is starting",
+                    entry.destroying() ? GroupDescription.Status.DESTROYING : GroupDescription.Status.STARTING);
+        }
     }
 
     @Override
@@ -267,7 +372,9 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
         return proxy().inspectGroups();
     }
 
-    /** From the backend: remember the status at once (commits are refused from now on), act on the worker. */
+    // ---- leadership
+
+    /** From the backend: remember the status at once (the fence closes, commits are refused), act on the worker. */
     private void statusChanged(LeaderStatus next) {
         LeaderStatus previous = status;
         status = next;
@@ -305,7 +412,7 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
         return leading && status.isLeader();
     }
 
-    /** On the worker, while leading: commits every stored group the proxy is not running. */
+    /** On the worker, while leading: every stored group the proxy is not running is resumed, each on a thread of the pool. */
     private void resync() {
         if (!acting()) {
             return;
@@ -323,37 +430,63 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
         }
         failures.remove("");
         for (Map.Entry<String, GroupsDocument.Entry> group : stored.groups().entrySet()) {
-            if (!acting()) {
-                return;
-            }
             String id = group.getKey();
-            if (watched.contains(id)) {
+            if (watched.contains(id) || !resuming.add(id)) {
                 continue;
             }
             try {
-                String details = proxy.commitGroup(group.getValue().properties(), false);
-                LOG.info("Manager {} committed stored group {}: {}", settings.name(), id, details);
-                failures.remove(id);
-            } catch (PluginException | RuntimeException e) {
-                warnOnce(id, "Manager " + settings.name() + " cannot commit stored group " + id + " (retrying): " + e.getMessage());
+                resumers.execute(() -> {
+                    try {
+                        resume(proxy, id, group.getValue());
+                    } finally {
+                        resuming.remove(id);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                resuming.remove(id);
+                return;
             }
         }
     }
 
-    /** On the worker: frees every group of the proxy. */
+    /** Commits one stored group, with its stored state, unless another operation on it is under way. */
+    private void resume(GroupPlugin proxy, String id, GroupsDocument.Entry entry) {
+        ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
+        if (!lock.tryLock()) {
+            return; // a caller's operation on this group runs: the next resync looks again
+        }
+        try {
+            if (!acting()) {
+                return;
+            }
+            String details = proxy.commitGroup(entry.properties(), false);
+            LOG.info("Manager {} committed stored group {}: {}", settings.name(), id, details);
+            failures.remove(id);
+        } catch (PluginException | RuntimeException e) {
+            warnOnce(id, "Manager " + settings.name() + " cannot commit stored group " + id + " (retrying): " + e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** On the worker: frees every group of the proxy (the fence is closed already, so none of them acts meanwhile). */
     private void freeAll() {
         try {
             GroupPlugin proxy = proxy();
             for (String id : watchedIds(proxy)) {
-                try {
-                    proxy.freeGroup(id);
-                    LOG.info("Manager {} no longer leads: freed group {}", settings.name(), id);
-                } catch (PluginException | RuntimeException e) {
-                    LOG.warn("Manager {} cannot free group {}: {}", settings.name(), id, e.getMessage());
-                }
+                freeQuietly(proxy, id);
             }
         } catch (PluginException | RuntimeException e) {
             LOG.warn("Manager {} no longer leads and cannot free its groups: {}", settings.name(), e.getMessage());
+        }
+    }
+
+    private void freeQuietly(GroupPlugin proxy, String id) {
+        try {
+            proxy.freeGroup(id);
+            LOG.info("Manager {} no longer leads: freed group {}", settings.name(), id);
+        } catch (PluginException | RuntimeException e) {
+            LOG.warn("Manager {} cannot free group {}: {}", settings.name(), id, e.getMessage());
         }
     }
 
@@ -365,7 +498,17 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
 
     private void requireLeader(String what) throws PluginException {
         awaitFirstStatus();
-        followStatus();
+        if (status.isLeader() && !leading) {
+            // the backend said so a moment ago: let the worker take over first
+            try {
+                worker.submit(this::followStatus).get(settings.callTimeoutMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
+                throw new PluginException("The manager " + settings.name() + " is not ready to act: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PluginException("Interrupted while waiting for the manager " + settings.name());
+            }
+        }
         LeaderStatus s = status;
         if (acting()) {
             return;
@@ -399,8 +542,12 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
     }
 
     private GroupPlugin proxy() throws PluginException {
+        PluginRegistry r = registry.get();
+        if (r == null) {
+            throw new PluginException("The plugin registry is not available (is the infrakit rpc bundle running?)");
+        }
         try {
-            return registry.lookup(settings.proxy(), GroupPlugin.class);
+            return r.lookup(settings.proxy(), GroupPlugin.class);
         } catch (PluginNotFoundException e) {
             throw new PluginException("The group plugin " + settings.proxy() + " this manager forwards to is not available: " + e.getMessage(), e);
         }
@@ -433,12 +580,22 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
         return proxy.inspectGroups().stream().map(GroupSpec::id).collect(Collectors.toSet());
     }
 
+    // ---- the store
+
     private record Loaded(GroupsDocument document, long version) {
+    }
+
+    private JsonCodec codec() throws PluginException {
+        JsonCodec codec = json.get();
+        if (codec == null) {
+            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
+        }
+        return codec;
     }
 
     private Loaded load() throws PluginException {
         StoredGroups stored = store.load();
-        return new Loaded(GroupsDocument.parse(stored.json(), json), stored.version());
+        return new Loaded(GroupsDocument.parse(stored.json(), codec()), stored.version());
     }
 
     /**
@@ -454,7 +611,7 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
                 return loaded.document();
             }
             try {
-                store.save(changed.format(json), loaded.version());
+                store.save(changed.format(codec()), loaded.version());
                 return loaded.document();
             } catch (StoreConflictException e) {
                 if (attempt == SAVE_ATTEMPTS) {
@@ -474,30 +631,28 @@ public final class GroupManager implements GroupPlugin, Manager, AutoCloseable {
         }
     }
 
-    private <T> T onWorker(Callable<T> operation) throws PluginException {
-        Future<T> future;
+    /** An operation on one group. */
+    @FunctionalInterface
+    private interface Operation<T> {
+        T run() throws PluginException;
+    }
+
+    /** Runs a caller's operation on a group under that group's lock alone: other groups never wait for it. */
+    private <T> T underLock(String id, Operation<T> operation) throws PluginException {
+        ReentrantLock lock = locks.computeIfAbsent(id == null ? "" : id, k -> new ReentrantLock());
         try {
-            future = worker.submit(operation);
-        } catch (RejectedExecutionException e) {
-            throw new PluginException("The manager " + settings.name() + " is stopping");
-        }
-        try {
-            return future.get(settings.callTimeoutMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new PluginException("The manager " + settings.name() + " did not finish within " + settings.callTimeoutMillis()
-                    + " ms (it is busy resuming groups or the store is slow); the operation may still complete");
+            if (!lock.tryLock(settings.callTimeoutMillis(), TimeUnit.MILLISECONDS)) {
+                throw new PluginException("The manager " + settings.name() + " is busy with another operation on group '" + id
+                        + "' (resuming it, or a slow plugin); try again");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PluginException("Interrupted while waiting for the manager " + settings.name());
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof PluginException p) {
-                throw p;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new PluginException(String.valueOf(cause), cause);
+        }
+        try {
+            return operation.run();
+        } finally {
+            lock.unlock();
         }
     }
 }

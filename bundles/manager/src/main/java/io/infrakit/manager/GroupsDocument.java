@@ -4,6 +4,7 @@ import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.group.GroupSpec;
+import io.infrakit.spi.group.GroupState;
 
 import java.util.Collections;
 import java.util.Map;
@@ -13,6 +14,9 @@ import java.util.TreeMap;
  * The stored desired state in the original's format: {@code {"Groups": {"<ID>": {"Plugin": "group-stateless",
  * "Properties": <GroupSpec>}}}}, written as Go's {@code json.MarshalIndent(v, "  ", "  ")} with the groups
  * sorted by ID (as Go writes maps), so that files written by either implementation are read by the other.
+ * An entry may also hold the group controller's {@link GroupState} as {@code "State"} (a rollout, the stable
+ * configuration, a destroy in progress): written only when there is one, so a document without states is
+ * byte for byte the original's, and ignored by the original, which reads no unknown field.
  *
  * @param groups the groups by ID, sorted; never {@code null}
  */
@@ -23,8 +27,32 @@ record GroupsDocument(Map<String, Entry> groups) {
      *
      * @param plugin the group plugin the spec is committed to
      * @param properties the group's specification
+     * @param state the group controller's state, or {@code null}
      */
-    record Entry(String plugin, GroupSpec properties) {
+    record Entry(String plugin, GroupSpec properties, GroupState state) {
+
+        /** An entry without state. */
+        Entry(String plugin, GroupSpec properties) {
+            this(plugin, properties, null);
+        }
+
+        /** The state, {@link GroupState#NONE} when none is kept. */
+        GroupState stateOrNone() {
+            return state == null ? GroupState.NONE : state;
+        }
+
+        /** The same group with another state. */
+        Entry with(GroupState next) {
+            return new Entry(plugin, properties, next == null || next.equals(GroupState.NONE) ? null : next);
+        }
+
+        boolean destroying() {
+            return state != null && state.destroying();
+        }
+    }
+
+    /** An entry as written without state: the original's two fields. */
+    private record Plain(String plugin, GroupSpec properties) {
     }
 
     /** An empty document. */
@@ -72,7 +100,9 @@ record GroupsDocument(Map<String, Entry> groups) {
      * @return the text
      */
     String format(JsonCodec codec) {
-        return codec.encodeIndented(this, "  ", "  ");
+        Map<String, Object> out = new TreeMap<>();
+        groups.forEach((id, e) -> out.put(id, e.state() == null ? new Plain(e.plugin(), e.properties()) : e));
+        return codec.encodeIndented(Map.of("Groups", out), "  ", "  ");
     }
 
     /**

@@ -2,9 +2,12 @@ package io.infrakit.manager;
 
 import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
+import io.infrakit.spi.group.Fence;
 import io.infrakit.spi.group.GroupDescription;
 import io.infrakit.spi.group.GroupPlugin;
 import io.infrakit.spi.group.GroupSpec;
+import io.infrakit.spi.group.GroupState;
+import io.infrakit.spi.group.GroupStates;
 import io.infrakit.spi.manager.GroupStore;
 import io.infrakit.spi.manager.LeaderStatus;
 import io.infrakit.spi.manager.Leadership;
@@ -18,6 +21,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -35,9 +39,9 @@ import java.util.TreeMap;
  * one is missing the endpoint answers with an error saying which feature provides it, and when it goes
  * away the manager stops acting at once.
  */
-@Component(service = {GroupPlugin.class, Manager.class}, configurationPid = ManagerComponent.PID, immediate = true)
+@Component(service = {GroupPlugin.class, Manager.class, GroupStates.class, Fence.class}, configurationPid = ManagerComponent.PID, immediate = true)
 @Designate(ocd = ManagerComponent.Config.class)
-public final class ManagerComponent implements GroupPlugin, Manager {
+public final class ManagerComponent implements GroupPlugin, Manager, GroupStates, Fence {
 
     /** The configuration PID. */
     public static final String PID = "io.infrakit.manager";
@@ -76,8 +80,8 @@ public final class ManagerComponent implements GroupPlugin, Manager {
 
     private final String backend;
     private final GroupManager.Settings settings;
-    private final PluginRegistry registry;
-    private final JsonCodec json;
+    private volatile PluginRegistry registry;
+    private volatile JsonCodec json;
     private final Map<Long, Candidate<Leadership>> leaderships = new TreeMap<>();
     private final Map<Long, Candidate<GroupStore>> stores = new TreeMap<>();
 
@@ -98,11 +102,9 @@ public final class ManagerComponent implements GroupPlugin, Manager {
      * Creates the component (DS).
      *
      * @param config its configuration
-     * @param registry where the stateless group plugin is looked up
-     * @param json the JSON codec
      */
     @Activate
-    public ManagerComponent(Config config, @Reference PluginRegistry registry, @Reference JsonCodec json) {
+    public ManagerComponent(Config config) {
         String pluginName = config.infrakit_plugin_name();
         if (config.proxy_for_group().equals(pluginName)) {
             throw new IllegalArgumentException("The manager " + pluginName + " cannot forward to itself: set proxy.for.group to the group plugin's name");
@@ -110,8 +112,38 @@ public final class ManagerComponent implements GroupPlugin, Manager {
         this.backend = config.backend().trim();
         String name = config.manager_name() == null || config.manager_name().isBlank() ? pluginName : config.manager_name().trim();
         this.settings = new GroupManager.Settings(name, config.proxy_for_group(), config.call_timeout_ms(), Math.max(100, config.resync_interval_ms()));
+    }
+
+    /**
+     * The plugin registry: dynamic, so an update of the rpc bundle does not restart the manager.
+     *
+     * @param registry the registry
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setRegistry(PluginRegistry registry) {
         this.registry = registry;
+    }
+
+    void unsetRegistry(PluginRegistry registry) {
+        if (this.registry == registry) {
+            this.registry = null;
+        }
+    }
+
+    /**
+     * The JSON codec: dynamic, so an update of the rpc bundle does not restart the manager.
+     *
+     * @param json the codec
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setJson(JsonCodec json) {
         this.json = json;
+    }
+
+    void unsetJson(JsonCodec json) {
+        if (this.json == json) {
+            this.json = null;
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -170,7 +202,7 @@ public final class ManagerComponent implements GroupPlugin, Manager {
         if (leadership == null || store == null) {
             return;
         }
-        GroupManager next = new GroupManager(settings, leadership, store, registry, json);
+        GroupManager next = new GroupManager(settings, leadership, store, () -> this.registry, () -> this.json);
         try {
             next.start();
             manager = next;
@@ -238,5 +270,25 @@ public final class ManagerComponent implements GroupPlugin, Manager {
     @Override
     public List<GroupSpec> inspectGroups() throws PluginException {
         return manager().inspectGroups();
+    }
+
+    @Override
+    public void check() throws PluginException {
+        manager().check();
+    }
+
+    @Override
+    public GroupState load(String id) throws PluginException {
+        return manager().load(id);
+    }
+
+    @Override
+    public void save(String id, GroupState state) throws PluginException {
+        manager().save(id, state);
+    }
+
+    @Override
+    public void destroyed(String id) throws PluginException {
+        manager().destroyed(id);
     }
 }

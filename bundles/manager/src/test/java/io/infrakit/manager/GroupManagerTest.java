@@ -109,9 +109,9 @@ class GroupManagerTest {
                 throw new CompletionException(e);
             }
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().entrySet().stream()
-                .anyMatch(t -> t.getKey().getName().equals("infrakit-manager-node-a") && Arrays.stream(t.getValue())
-                        .anyMatch(frame -> frame.getClassName().equals(CountDownLatch.class.getName()))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().values().stream()
+                .anyMatch(stack -> Arrays.stream(stack).anyMatch(frame -> frame.getMethodName().equals("awaitFirstStatus"))
+                        && Arrays.stream(stack).anyMatch(frame -> frame.getClassName().equals(CountDownLatch.class.getName()))));
 
         leadership.set(LeaderStatus.leader("node-a"));
 
@@ -238,9 +238,8 @@ class GroupManagerTest {
                 throw new CompletionException(e);
             }
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().entrySet().stream()
-                .anyMatch(t -> t.getKey().getName().equals("infrakit-manager-node-a") && Arrays.stream(t.getValue())
-                        .anyMatch(frame -> frame.getMethodName().equals("awaitProxy"))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().values().stream()
+                .anyMatch(stack -> Arrays.stream(stack).anyMatch(frame -> frame.getMethodName().equals("awaitProxy"))));
 
         registry.plugins.put("group-stateless", proxy);
 

@@ -48,7 +48,9 @@ class ManagerComponentTest {
     @Test
     void theManagerRunsOnTheConfiguredBackendOnlyAndStopsActingWhenItGoes() throws PluginException {
         registry.plugins.put("group-stateless", proxy);
-        component = new ManagerComponent(config("zookeeper", "group-stateless"), registry, json);
+        component = new ManagerComponent(config("zookeeper", "group-stateless"));
+        component.setRegistry(registry);
+        component.setJson(json);
         ManualLeadership file = new ManualLeadership(LeaderStatus.leader("group"));
         component.bindLeadership(file, properties(1, "file"));
         component.bindStore(new MemoryStore(), properties(2, "file"));
@@ -77,7 +79,7 @@ class ManagerComponentTest {
 
     @Test
     void aManagerCannotForwardToItself() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ManagerComponent(config("file", "group"), registry, json));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ManagerComponent(config("file", "group")));
         assertTrue(e.getMessage().contains("cannot forward to itself"), e.getMessage());
     }
 

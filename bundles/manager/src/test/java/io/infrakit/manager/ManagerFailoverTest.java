@@ -211,8 +211,13 @@ class ManagerFailoverTest {
             }
 
             @Override
-            public int max_creations_per_cycle() {
-                return 50;
+            public long max_size() {
+                return 100_000;
+            }
+
+            @Override
+            public long destroy_wait_ms() {
+                return 5_000;
             }
 
             @Override

@@ -240,6 +240,9 @@ public final class Json {
 
         @JsonInclude(JsonInclude.Include.NON_NULL)
         String error();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String status();
     }
 
     /** Go's field names: the record component with its first letter capitalised; {@code id} and {@code ok} in capitals. */

@@ -1,0 +1,42 @@
+package io.infrakit.group;
+
+import io.infrakit.spi.flavor.Health;
+import io.infrakit.spi.instance.Description;
+
+import java.util.List;
+
+/**
+ * Replaces a member that stayed unhealthy longer than the grace period: one at a time (none while a
+ * replacement is still being created), and only while enough of the others are available, so a broken
+ * health check cannot wipe out a group. Members of a configuration whose rollout failed are not healed:
+ * replacing them would create the same failing configuration again, in a loop.
+ */
+final class Healing {
+
+    private Healing() {
+    }
+
+    static void step(Convergence.Plan plan) {
+        Convergence.Input in = plan.in;
+        if (!in.pending().isEmpty()) {
+            return;
+        }
+        int target = in.properties().targetSize();
+        List<Description> remaining = plan.remaining();
+        long available = remaining.stream().filter(m -> Convergence.isAvailable(in, m)).count();
+        if (available < target - Math.max(1, in.properties().update().maxUnavailable())) {
+            return;
+        }
+        for (Description m : remaining) {
+            if (in.failedConfiguration() && Convergence.isAt(m, in.sha())) {
+                continue;
+            }
+            Convergence.Observed o = in.observed(m.id());
+            long unhealthyFor = in.nowMillis() - o.sinceMillis();
+            if (o.health() == Health.UNHEALTHY && unhealthyFor > in.unhealthyGraceMillis()) {
+                plan.remove(m, "unhealthy for " + unhealthyFor / 1000 + " s");
+                return;
+            }
+        }
+    }
+}
