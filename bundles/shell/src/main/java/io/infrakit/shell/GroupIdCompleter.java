@@ -27,7 +27,8 @@ public class GroupIdCompleter implements Completer {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupIdCompleter.class);
 
-    @Reference
+    /** Optional: the rpc bundle's service; while it is missing there is nothing to offer, and the commands stay. */
+    @Reference(optional = true)
     PluginRegistry registry;
 
     @Override
@@ -44,8 +45,12 @@ public class GroupIdCompleter implements Completer {
      */
     SortedSet<String> ids(String plugin) {
         SortedSet<String> ids = new TreeSet<>();
+        PluginRegistry r = registry;
+        if (r == null) {
+            return ids;
+        }
         try {
-            for (GroupSpec spec : registry.lookup(plugin, GroupPlugin.class).inspectGroups()) {
+            for (GroupSpec spec : r.lookup(plugin, GroupPlugin.class).inspectGroups()) {
                 ids.add(spec.id());
             }
         } catch (PluginException | RuntimeException e) {

@@ -19,15 +19,25 @@ import java.io.PrintStream;
  * <p>Karaf shows a {@link CommandException} as {@code Error executing command: <message>} and logs it at
  * debug level only, so user errors are turned into one. Anything else is a bug and keeps its stack trace
  * in the log.
+ *
+ * <p>Both services come from the rpc bundle and are optional references: while it is stopped or being
+ * updated the commands stay (Karaf would otherwise unregister every {@code infrakit:*} command) and say
+ * what is missing.
  */
 abstract class InfrakitCommand implements Action {
 
-    /** Looks plugins up by name; local services and remote sockets alike. */
-    @Reference
+    /** What a command says while the rpc bundle's JSON codec is missing. */
+    static final String NO_CODEC = "The JSON codec service is not available (is the infrakit rpc bundle running?)";
+
+    /** What a command says while the rpc bundle's plugin registry is missing. */
+    static final String NO_REGISTRY = "The plugin registry service is not available (is the infrakit rpc bundle running?)";
+
+    /** Looks plugins up by name; local services and remote sockets alike. Never {@code null} in {@link #run}. */
+    @Reference(optional = true)
     PluginRegistry registry;
 
-    /** The wire protocol's JSON mapping, so this bundle needs no JSON library. */
-    @Reference
+    /** The wire protocol's JSON mapping, so this bundle needs no JSON library. Never {@code null} in {@link #run}. */
+    @Reference(optional = true)
     JsonCodec codec;
 
     @Override
@@ -44,6 +54,12 @@ abstract class InfrakitCommand implements Action {
      * @throws CommandException with a one-line message when the command fails for a reason the user can fix
      */
     final void execute(PrintStream out) throws CommandException {
+        if (codec == null) {
+            throw new CommandException(NO_CODEC);
+        }
+        if (registry == null) {
+            throw new CommandException(NO_REGISTRY);
+        }
         try {
             run(out);
         } catch (PluginException e) {

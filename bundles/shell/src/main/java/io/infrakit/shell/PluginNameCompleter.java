@@ -22,7 +22,8 @@ public class PluginNameCompleter implements Completer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginNameCompleter.class);
 
-    @Reference
+    /** Optional: the rpc bundle's service; while it is missing there is nothing to offer, and the commands stay. */
+    @Reference(optional = true)
     PluginRegistry registry;
 
     @Override
@@ -37,8 +38,12 @@ public class PluginNameCompleter implements Completer {
      */
     SortedSet<String> names() {
         SortedSet<String> names = new TreeSet<>();
+        PluginRegistry r = registry;
+        if (r == null) {
+            return names;
+        }
         try {
-            for (PluginInfo plugin : registry.plugins()) {
+            for (PluginInfo plugin : r.plugins()) {
                 names.add(plugin.name());
                 plugin.types().forEach(type -> names.add(plugin.name() + "/" + type));
             }

@@ -99,6 +99,15 @@ class CompletersTest {
         }
     }
 
+    @Test
+    void withoutARegistryTheCompletersOfferNothing() {
+        List<String> candidates = new ArrayList<>();
+
+        assertEquals(-1, new PluginNameCompleter().complete(null, line("infrakit:group-list --name "), candidates));
+        assertEquals(-1, new GroupIdCompleter().complete(null, line("infrakit:group-describe "), candidates));
+        assertEquals(List.of(), candidates);
+    }
+
     /** A command line with the cursor at its end, split on single spaces as Karaf's parser would. */
     private static CommandLine line(String text) {
         String[] words = text.split(" ", -1);

@@ -40,7 +40,9 @@ import java.util.List;
  * Unknown, so rolling updates of a combo group never finished.</li>
  * <li>Drain: every part, in order; all are attempted and their errors reported together.</li>
  * </ul>
- * The parts are looked up by name through the {@link PluginRegistry} at each call, never kept.
+ * The parts are looked up by name through the {@link PluginRegistry} at each call, never kept. The
+ * registry and the JSON codec (services of the rpc bundle) are dynamic, optional references: updating the
+ * rpc bundle leaves this component as it is, and calls made while one is missing fail with a clear error.
  */
 @Component(service = FlavorPlugin.class, configurationPid = ComboFlavorPlugin.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ComboFlavorPlugin.Config.class, factory = true)
@@ -63,19 +65,19 @@ public final class ComboFlavorPlugin implements FlavorPlugin {
     }
 
     private final String name;
-    private final JsonCodec json;
+    private volatile JsonCodec json;
     private volatile PluginRegistry registry;
 
     /**
      * Creates the flavor (from DS; taking the configuration makes its defaults, the plugin name among
-     * them, service properties).
+     * them, service properties). The registry and the JSON codec are bound by {@link #setRegistry} and
+     * {@link #setJson}.
      *
      * @param config its configuration
-     * @param json the JSON codec, to read the properties
      */
     @Activate
-    public ComboFlavorPlugin(Config config, @Reference JsonCodec json) {
-        this(config.infrakit_plugin_name(), null, json);
+    public ComboFlavorPlugin(Config config) {
+        this(config.infrakit_plugin_name(), null, null);
     }
 
     /**
@@ -83,7 +85,7 @@ public final class ComboFlavorPlugin implements FlavorPlugin {
      *
      * @param name its own plugin name, which no part may name
      * @param registry where the parts are looked up, or {@code null} until {@link #setRegistry} is called
-     * @param json the JSON codec, to read the properties
+     * @param json the JSON codec, to read the properties, or {@code null} until {@link #setJson} is called
      */
     public ComboFlavorPlugin(String name, PluginRegistry registry, JsonCodec json) {
         this.name = name == null || name.isBlank() ? DEFAULT_NAME : name;
@@ -110,6 +112,37 @@ public final class ComboFlavorPlugin implements FlavorPlugin {
         if (this.registry == registry) {
             this.registry = null;
         }
+    }
+
+    /**
+     * Binds the JSON codec (a service of the rpc bundle); dynamic, so updating the rpc bundle does not
+     * restart this plugin.
+     *
+     * @param json the codec
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setJson(JsonCodec json) {
+        this.json = json;
+    }
+
+    /**
+     * Unbinds the JSON codec if it is the one bound.
+     *
+     * @param json the codec going away
+     */
+    void unsetJson(JsonCodec json) {
+        if (this.json == json) {
+            this.json = null;
+        }
+    }
+
+    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
+    private JsonCodec codec() throws PluginException {
+        JsonCodec codec = json;
+        if (codec == null) {
+            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
+        }
+        return codec;
     }
 
     @Override
@@ -199,7 +232,7 @@ public final class ComboFlavorPlugin implements FlavorPlugin {
     }
 
     private List<Indexed> parts(RawJson properties) throws PluginException {
-        return ComboSpec.parse(properties, json, name);
+        return ComboSpec.parse(properties, codec(), name);
     }
 
     /**

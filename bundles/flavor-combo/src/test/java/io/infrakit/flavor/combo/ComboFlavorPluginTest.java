@@ -1,6 +1,7 @@
 package io.infrakit.flavor.combo;
 
 import io.infrakit.rpc.wire.WireJsonCodec;
+import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.flavor.FlavorPlugin;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -233,5 +236,37 @@ class ComboFlavorPluginTest {
         fakes.plugins.put("a", upgraded);
         assertEquals(Health.HEALTHY, combo.healthy(parts("a"), INSTANCE));
         assertEquals(List.of("a", "a"), fakes.lookups);
+    }
+
+    @Test
+    void withoutTheCodecServiceCallsFailClearlyAndTheNextCodecIsPickedUp() throws Exception {
+        fakes.health("a", Health.HEALTHY);
+        ComboFlavorPlugin plugin = new ComboFlavorPlugin("flavor-combo", fakes, null);
+        String expected = "The JSON codec service is not available (is the infrakit rpc bundle running?)";
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.validate(parts("a"), SIZE_2)).getMessage());
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.drain(parts("a"), INSTANCE)).getMessage());
+
+        JsonCodec old = new WireJsonCodec();
+        JsonCodec updated = new WireJsonCodec();
+        plugin.setJson(old);
+        // an updated rpc bundle: greedy, so its codec is bound before the old one is unbound
+        plugin.setJson(updated);
+        plugin.unsetJson(old);
+        assertEquals(Health.HEALTHY, plugin.healthy(parts("a"), INSTANCE));
+        plugin.unsetJson(updated);
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.healthy(parts("a"), INSTANCE)).getMessage());
+    }
+
+    @Test
+    void theRpcBundlesServicesAreDynamicOptionalReferencesSoUpdatingItLeavesThePluginActive() throws Exception {
+        String xml;
+        try (InputStream in = getClass().getResourceAsStream("/OSGI-INF/" + ComboFlavorPlugin.class.getName() + ".xml")) {
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(xml.contains("<reference name=\"Json\" cardinality=\"0..1\" policy=\"dynamic\" interface=\"io.infrakit.spi.JsonCodec\""
+                + " bind=\"setJson\" unbind=\"unsetJson\" policy-option=\"greedy\"/>"), xml);
+        assertTrue(xml.contains("<reference name=\"Registry\" cardinality=\"0..1\" policy=\"dynamic\" interface=\"io.infrakit.spi.registry.PluginRegistry\""
+                + " bind=\"setRegistry\" unbind=\"unsetRegistry\" policy-option=\"greedy\"/>"), xml);
+        assertEquals(2, xml.split("<reference ", -1).length - 1, xml);
     }
 }

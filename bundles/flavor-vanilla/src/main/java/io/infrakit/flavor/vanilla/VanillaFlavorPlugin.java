@@ -13,6 +13,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -26,6 +29,9 @@ import java.util.TreeMap;
  * The vanilla flavor: appends the group's {@code Init} lines to the instance's init script and merges the
  * group's {@code Tags} into the instance's tags. Every instance is healthy; draining does nothing.
  * Properties: {@code {"Init": ["line", ...], "Tags": {"k": "v"}}}.
+ *
+ * <p>The JSON codec (a service of the rpc bundle) is a dynamic, optional reference: updating the rpc
+ * bundle leaves this component as it is, and calls made while no codec is there fail with a clear error.
  */
 @Component(service = FlavorPlugin.class, configurationPid = VanillaFlavorPlugin.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = VanillaFlavorPlugin.Config.class, factory = true)
@@ -46,22 +52,21 @@ public final class VanillaFlavorPlugin implements FlavorPlugin {
     record Spec(List<String> init, Map<String, String> tags) {
     }
 
-    private final JsonCodec json;
+    private volatile JsonCodec json;
 
     /**
      * Creates the flavor (from DS; taking the configuration makes its defaults, the plugin name among
-     * them, service properties).
+     * them, service properties). The JSON codec is bound by {@link #setJson}.
      *
      * @param config its configuration
-     * @param json the JSON codec, to read the properties
      */
     @Activate
-    public VanillaFlavorPlugin(Config config, @Reference JsonCodec json) {
-        this(json);
+    public VanillaFlavorPlugin(Config config) {
+        this((JsonCodec) null);
     }
 
     /**
-     * Creates the flavor.
+     * Creates the flavor with its codec given (tests, tools).
      *
      * @param json the JSON codec, to read the properties
      */
@@ -69,8 +74,39 @@ public final class VanillaFlavorPlugin implements FlavorPlugin {
         this.json = json;
     }
 
+    /**
+     * Binds the JSON codec (a service of the rpc bundle); dynamic, so updating the rpc bundle does not
+     * restart this plugin.
+     *
+     * @param json the codec
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setJson(JsonCodec json) {
+        this.json = json;
+    }
+
+    /**
+     * Unbinds the JSON codec if it is the one bound.
+     *
+     * @param json the codec going away
+     */
+    void unsetJson(JsonCodec json) {
+        if (this.json == json) {
+            this.json = null;
+        }
+    }
+
+    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
+    private JsonCodec codec() throws PluginException {
+        JsonCodec codec = json;
+        if (codec == null) {
+            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
+        }
+        return codec;
+    }
+
     private Spec spec(RawJson properties) throws PluginException {
-        Spec spec = json.decode(properties, Spec.class);
+        Spec spec = codec().decode(properties, Spec.class);
         return spec == null ? new Spec(null, null) : spec;
     }
 

@@ -1,6 +1,7 @@
 package io.infrakit.flavor.vanilla;
 
 import io.infrakit.rpc.wire.WireJsonCodec;
+import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.flavor.Health;
@@ -10,6 +11,8 @@ import io.infrakit.spi.instance.InstanceSpec;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,5 +57,35 @@ class VanillaFlavorPluginTest {
     @Test
     void alwaysHealthy() {
         assertEquals(Health.HEALTHY, vanilla.healthy(null, new Description("i", null, null)));
+    }
+
+    @Test
+    void withoutTheCodecServiceCallsFailClearlyAndTheNextCodecIsPickedUp() throws Exception {
+        VanillaFlavorPlugin plugin = new VanillaFlavorPlugin((JsonCodec) null);
+        RawJson properties = new RawJson("{\"Init\":[\"a\"]}");
+        InstanceSpec spec = new InstanceSpec(null, null, "", null, null);
+        PluginException e = assertThrows(PluginException.class, () -> plugin.prepare(properties, spec, Allocation.ofSize(1)));
+        assertEquals("The JSON codec service is not available (is the infrakit rpc bundle running?)", e.getMessage());
+
+        JsonCodec old = new WireJsonCodec();
+        JsonCodec updated = new WireJsonCodec();
+        plugin.setJson(old);
+        // an updated rpc bundle: greedy, so its codec is bound before the old one is unbound
+        plugin.setJson(updated);
+        plugin.unsetJson(old);
+        assertEquals("a", plugin.prepare(properties, spec, Allocation.ofSize(1)).init());
+        plugin.unsetJson(updated);
+        assertThrows(PluginException.class, () -> plugin.validate(properties, Allocation.ofSize(1)));
+    }
+
+    @Test
+    void theRpcBundlesServicesAreDynamicOptionalReferencesSoUpdatingItLeavesThePluginActive() throws Exception {
+        String xml;
+        try (InputStream in = getClass().getResourceAsStream("/OSGI-INF/" + VanillaFlavorPlugin.class.getName() + ".xml")) {
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(xml.contains("<reference name=\"Json\" cardinality=\"0..1\" policy=\"dynamic\" interface=\"io.infrakit.spi.JsonCodec\""
+                + " bind=\"setJson\" unbind=\"unsetJson\" policy-option=\"greedy\"/>"), xml);
+        assertEquals(1, xml.split("<reference ", -1).length - 1, xml);
     }
 }

@@ -13,6 +13,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -30,6 +33,8 @@ import java.util.TreeMap;
  * original) with one that configures and starts the member (apt, docker or a local process) and tags
  * the instance with its {@code zookeeper-myid}. Healthy asks the member itself ({@code srvr}).
  * Properties: {@code {"Type": "member", "UseDocker": false, "Mode": "apt"|"docker"|"process", "ClientPort": 2181}}.
+ * The JSON codec (a service of the rpc bundle) is a dynamic, optional reference: updating the rpc bundle
+ * leaves this component as it is, and calls made while no codec is there fail with a clear error.
  */
 @Component(service = FlavorPlugin.class, configurationPid = ZookeeperFlavorPlugin.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ZookeeperFlavorPlugin.Config.class, factory = true)
@@ -62,25 +67,24 @@ public final class ZookeeperFlavorPlugin implements FlavorPlugin {
         int health_timeout_ms() default 2000;
     }
 
-    private final JsonCodec json;
+    private volatile JsonCodec json;
     private final List<String> command;
     private final MemberProbe probe;
 
     /**
-     * Creates the flavor from its configuration (DS).
+     * Creates the flavor from its configuration (DS). The JSON codec is bound by {@link #setJson}.
      *
      * @param config its configuration
-     * @param json the JSON codec, to read the properties
      */
     @Activate
-    public ZookeeperFlavorPlugin(Config config, @Reference JsonCodec json) {
-        this(json, words(config.zookeeper_command()), config.health_timeout_ms());
+    public ZookeeperFlavorPlugin(Config config) {
+        this(null, words(config.zookeeper_command()), config.health_timeout_ms());
     }
 
     /**
      * Creates the flavor.
      *
-     * @param json the JSON codec, to read the properties
+     * @param json the JSON codec, to read the properties, or {@code null} until {@link #setJson} is called
      * @param command the words of the server command of Mode process (not empty)
      * @param healthTimeoutMillis the health check's connect and read timeout
      */
@@ -96,6 +100,37 @@ public final class ZookeeperFlavorPlugin implements FlavorPlugin {
         this.probe = new MemberProbe(healthTimeoutMillis);
     }
 
+    /**
+     * Binds the JSON codec (a service of the rpc bundle); dynamic, so updating the rpc bundle does not
+     * restart this plugin.
+     *
+     * @param json the codec
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setJson(JsonCodec json) {
+        this.json = json;
+    }
+
+    /**
+     * Unbinds the JSON codec if it is the one bound.
+     *
+     * @param json the codec going away
+     */
+    void unsetJson(JsonCodec json) {
+        if (this.json == json) {
+            this.json = null;
+        }
+    }
+
+    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
+    private JsonCodec codec() throws PluginException {
+        JsonCodec codec = json;
+        if (codec == null) {
+            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
+        }
+        return codec;
+    }
+
     private static List<String> words(String command) {
         String text = command == null ? "" : command.strip();
         return text.isEmpty() ? List.of() : Arrays.asList(text.split("\\s+"));
@@ -103,12 +138,12 @@ public final class ZookeeperFlavorPlugin implements FlavorPlugin {
 
     @Override
     public void validate(RawJson properties, Allocation allocation) throws PluginException {
-        MemberProperties.parse(json, properties).checkLogicalIDs(allocation);
+        MemberProperties.parse(codec(), properties).checkLogicalIDs(allocation);
     }
 
     @Override
     public InstanceSpec prepare(RawJson properties, InstanceSpec spec, Allocation allocation) throws PluginException {
-        MemberProperties member = MemberProperties.parse(json, properties);
+        MemberProperties member = MemberProperties.parse(codec(), properties);
         List<String> ids = member.checkLogicalIDs(allocation);
         String self = spec.logicalID();
         if (self == null || self.isEmpty()) {
@@ -131,7 +166,7 @@ public final class ZookeeperFlavorPlugin implements FlavorPlugin {
 
     @Override
     public Health healthy(RawJson properties, Description instance) throws PluginException {
-        MemberProperties member = MemberProperties.parse(json, properties);
+        MemberProperties member = MemberProperties.parse(codec(), properties);
         String address = instance.logicalID();
         try {
             member.checkAddress(address, "LogicalID");

@@ -1,6 +1,7 @@
 package io.infrakit.flavor.zookeeper;
 
 import io.infrakit.rpc.wire.WireJsonCodec;
+import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.group.Allocation;
@@ -9,6 +10,7 @@ import io.infrakit.spi.instance.InstanceSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,5 +145,34 @@ class ZookeeperFlavorPluginTest {
     void configurationIsChecked() {
         assertThrows(IllegalArgumentException.class, () -> new ZookeeperFlavorPlugin(new WireJsonCodec(), List.of(), 1000));
         assertThrows(IllegalArgumentException.class, () -> new ZookeeperFlavorPlugin(new WireJsonCodec(), List.of("zk"), 0));
+    }
+
+    @Test
+    void withoutTheCodecServiceCallsFailClearlyAndTheNextCodecIsPickedUp() throws Exception {
+        ZookeeperFlavorPlugin plugin = new ZookeeperFlavorPlugin(null, List.of("zk"), 1000);
+        RawJson member = new RawJson("{\"Type\":\"member\"}");
+        PluginException e = assertThrows(PluginException.class, () -> plugin.validate(member, THREE));
+        assertEquals("The JSON codec service is not available (is the infrakit rpc bundle running?)", e.getMessage());
+
+        JsonCodec old = new WireJsonCodec();
+        JsonCodec updated = new WireJsonCodec();
+        plugin.setJson(old);
+        // an updated rpc bundle: greedy, so its codec is bound before the old one is unbound
+        plugin.setJson(updated);
+        plugin.unsetJson(old);
+        plugin.validate(member, THREE);
+        plugin.unsetJson(updated);
+        assertThrows(PluginException.class, () -> plugin.prepare(member, new InstanceSpec(null, null, "", "10.0.0.1", null), THREE));
+    }
+
+    @Test
+    void theRpcBundlesServicesAreDynamicOptionalReferencesSoUpdatingItLeavesThePluginActive() throws Exception {
+        String xml;
+        try (InputStream in = getClass().getResourceAsStream("/OSGI-INF/" + ZookeeperFlavorPlugin.class.getName() + ".xml")) {
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(xml.contains("<reference name=\"Json\" cardinality=\"0..1\" policy=\"dynamic\" interface=\"io.infrakit.spi.JsonCodec\""
+                + " bind=\"setJson\" unbind=\"unsetJson\" policy-option=\"greedy\"/>"), xml);
+        assertEquals(1, xml.split("<reference ", -1).length - 1, xml);
     }
 }

@@ -13,6 +13,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -49,6 +52,10 @@ import java.util.regex.Pattern;
  * never taken for an instance. An instance whose process has ended is not listed, so its group replaces it;
  * its directory moves to {@code <dir>/.exited/} with its output, where only the latest few are kept. The
  * processes outlive the plugin and Karaf: a new plugin on the same directory adopts those still running.
+ *
+ * <p>The JSON codec (a service of the rpc bundle) is a dynamic, optional reference: updating the rpc bundle
+ * leaves this component as it is, and calls made while no codec is there fail with a clear error (and
+ * touch no instance).
  */
 @Component(service = InstancePlugin.class, configurationPid = ProcessInstancePlugin.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ProcessInstancePlugin.Config.class, factory = true)
@@ -108,22 +115,21 @@ public final class ProcessInstancePlugin implements InstancePlugin {
     }
 
     private final Path dir;
-    private final JsonCodec json;
+    private volatile JsonCodec json;
     private final Duration grace;
     private final ExitedInstances exited;
     /** IDs being provisioned: their directory may not have a state file yet. */
     private final Set<String> provisioning = ConcurrentHashMap.newKeySet();
 
     /**
-     * Creates the plugin from its configuration (from DS).
+     * Creates the plugin from its configuration (from DS). The JSON codec is bound by {@link #setJson}.
      *
      * @param config its configuration
-     * @param json the JSON codec
      * @throws IOException if the directory cannot be created
      */
     @Activate
-    public ProcessInstancePlugin(Config config, @Reference JsonCodec json) throws IOException {
-        this(directory(config), json, Duration.ofSeconds(Math.max(0, config.destroy_grace_seconds())), config.keep_exited());
+    public ProcessInstancePlugin(Config config) throws IOException {
+        this(directory(config), null, Duration.ofSeconds(Math.max(0, config.destroy_grace_seconds())), config.keep_exited());
     }
 
     /**
@@ -131,7 +137,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
      * same directory that still run are its instances from now on.
      *
      * @param dir where the instance directories are
-     * @param json the JSON codec
+     * @param json the JSON codec, or {@code null} until {@link #setJson} is called
      * @param grace how long Destroy waits after SIGTERM before SIGKILL
      * @param keepExited how many directories of ended instances to keep
      * @throws IOException if the directory cannot be created
@@ -147,6 +153,37 @@ public final class ProcessInstancePlugin implements InstancePlugin {
     }
 
     /**
+     * Binds the JSON codec (a service of the rpc bundle); dynamic, so updating the rpc bundle does not
+     * restart this plugin.
+     *
+     * @param json the codec
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setJson(JsonCodec json) {
+        this.json = json;
+    }
+
+    /**
+     * Unbinds the JSON codec if it is the one bound.
+     *
+     * @param json the codec going away
+     */
+    void unsetJson(JsonCodec json) {
+        if (this.json == json) {
+            this.json = null;
+        }
+    }
+
+    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
+    private JsonCodec codec() throws PluginException {
+        JsonCodec codec = json;
+        if (codec == null) {
+            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
+        }
+        return codec;
+    }
+
+    /**
      * The directory holding the instance directories.
      *
      * @return the directory
@@ -157,13 +194,14 @@ public final class ProcessInstancePlugin implements InstancePlugin {
 
     @Override
     public void validate(RawJson properties) throws PluginException {
-        ProcessProperties.env(json, properties);
+        ProcessProperties.env(codec(), properties);
     }
 
     @Override
     public String provision(InstanceSpec spec) throws PluginException {
+        JsonCodec codec = codec();
         InstanceSpec s = spec == null ? new InstanceSpec(null, null, null, null, null) : spec;
-        Map<String, String> extraEnv = ProcessProperties.env(json, s.properties());
+        Map<String, String> extraEnv = ProcessProperties.env(codec, s.properties());
         String id = null;
         Path home = null;
         for (int attempt = 0; attempt < 10 && home == null; attempt++) {
@@ -183,14 +221,14 @@ public final class ProcessInstancePlugin implements InstancePlugin {
         }
         try {
             InstanceState state = new InstanceState(id, s.logicalID(), s.tags(), s, null, null);
-            writeState(home, state);
+            writeState(codec, home, state);
             InstanceFiles.create(home.resolve(SCRIPT_FILE), s.init());
             InstanceFiles.create(home.resolve(LOG_FILE), ""); // owner-only; the process appends to it
             Process process = start(home, id, s.logicalID(), extraEnv);
             // an identity that cannot be read means the process has already ended: it is still provisioned,
             // and the next Describe reports it missing
             String start = ProcessIdentity.of(process.pid()).map(ProcessIdentity::start).orElse(null);
-            writeState(home, new InstanceState(id, s.logicalID(), s.tags(), s, process.pid(), start));
+            writeState(codec, home, new InstanceState(id, s.logicalID(), s.tags(), s, process.pid(), start));
             LOG.info("Provisioned {}: pid {} in {}", id, process.pid(), home);
             return id;
         } catch (IOException | RuntimeException e) {
@@ -207,8 +245,9 @@ public final class ProcessInstancePlugin implements InstancePlugin {
 
     @Override
     public void label(String instance, Map<String, String> labels) throws PluginException {
+        JsonCodec codec = codec();
         Path home = homeOf(instance);
-        InstanceState current = readState(home);
+        InstanceState current = readState(codec, home);
         if (current == null) {
             throw new PluginException("Instance " + instance + " has no readable state in " + home);
         }
@@ -216,13 +255,15 @@ public final class ProcessInstancePlugin implements InstancePlugin {
         if (labels != null) {
             tags.putAll(labels);
         }
-        writeState(home, new InstanceState(current.id(), current.logicalID(), tags, current.spec(), current.pid(), current.start()));
+        writeState(codec, home, new InstanceState(current.id(), current.logicalID(), tags, current.spec(), current.pid(), current.start()));
     }
 
     @Override
     public void destroy(String instance) throws PluginException {
+        // without the codec the state (the pid) cannot be read: refuse rather than remove a running process's directory
+        JsonCodec codec = codec();
         Path home = homeOf(instance);
-        InstanceState state = readState(home);
+        InstanceState state = readState(codec, home);
         Optional<ProcessHandle> process = state == null ? Optional.empty() : state.process().flatMap(ProcessIdentity::handle);
         if (process.isPresent()) {
             try {
@@ -243,6 +284,8 @@ public final class ProcessInstancePlugin implements InstancePlugin {
 
     @Override
     public List<Description> describeInstances(Map<String, String> tags) throws PluginException {
+        // taken once, before any state is read: a missing codec must fail the call, not make every instance look ended
+        JsonCodec codec = codec();
         List<Description> found = new ArrayList<>();
         List<Path> ended = new ArrayList<>();
         try (DirectoryStream<Path> homes = Files.newDirectoryStream(dir)) {
@@ -251,7 +294,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
                 if (!ID.matcher(name).matches() || provisioning.contains(name) || !Files.isDirectory(home, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
-                InstanceState state = readState(home);
+                InstanceState state = readState(codec, home);
                 if (state == null || !state.process().map(ProcessIdentity::isAlive).orElse(false)) {
                     if (!provisioning.contains(name)) {
                         ended.add(home);
@@ -308,7 +351,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
         return home;
     }
 
-    private InstanceState readState(Path home) {
+    private static InstanceState readState(JsonCodec json, Path home) {
         Path file = home.resolve(STATE_FILE);
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -321,7 +364,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
         }
     }
 
-    private void writeState(Path home, InstanceState state) throws PluginException {
+    private static void writeState(JsonCodec json, Path home, InstanceState state) throws PluginException {
         try {
             InstanceFiles.writeAtomically(home.resolve(STATE_FILE), json.encodeIndented(state, "", "  ") + "\n");
         } catch (IOException e) {

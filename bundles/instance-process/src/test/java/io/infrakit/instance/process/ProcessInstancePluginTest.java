@@ -1,6 +1,7 @@
 package io.infrakit.instance.process;
 
 import io.infrakit.rpc.wire.WireJsonCodec;
+import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.instance.Description;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -336,5 +339,42 @@ class ProcessInstancePluginTest {
         await().atMost(WAIT).until(() -> Files.exists(beat) && Files.readString(beat).contains(id + " alive"));
         assertTrue(log(id).contains(id + " started in "), log(id));
         assertEquals(1, p.describeInstances(Map.of("infrakit.group", "heartbeat")).size());
+    }
+
+    @Test
+    void withoutTheCodecServiceCallsFailClearlyAndLeaveTheInstancesAlone() throws Exception {
+        ProcessInstancePlugin p = plugin();
+        String id = p.provision(spec(FOREVER, Map.of("g", "a"), null, null));
+        long pid = state(id).pid();
+        ProcessInstancePlugin plugin = new ProcessInstancePlugin(dir, null, Duration.ZERO, 5);
+        String expected = "The JSON codec service is not available (is the infrakit rpc bundle running?)";
+
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.describeInstances(Map.of())).getMessage());
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.destroy(id)).getMessage());
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.label(id, Map.of("k", "v"))).getMessage());
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.provision(spec(FOREVER, Map.of(), null, null))).getMessage());
+        assertTrue(running(pid), "the instance's process still runs");
+        assertTrue(Files.isDirectory(dir.resolve(id)), "its directory is neither retired nor removed");
+
+        JsonCodec old = new WireJsonCodec();
+        JsonCodec updated = new WireJsonCodec();
+        plugin.setJson(old);
+        // an updated rpc bundle: greedy, so its codec is bound before the old one is unbound
+        plugin.setJson(updated);
+        plugin.unsetJson(old);
+        assertEquals(List.of(new Description(id, null, Map.of("g", "a"))), plugin.describeInstances(Map.of()));
+        plugin.unsetJson(updated);
+        assertThrows(PluginException.class, () -> plugin.describeInstances(Map.of()));
+    }
+
+    @Test
+    void theRpcBundlesServicesAreDynamicOptionalReferencesSoUpdatingItLeavesThePluginActive() throws Exception {
+        String xml;
+        try (InputStream in = getClass().getResourceAsStream("/OSGI-INF/" + ProcessInstancePlugin.class.getName() + ".xml")) {
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(xml.contains("<reference name=\"Json\" cardinality=\"0..1\" policy=\"dynamic\" interface=\"io.infrakit.spi.JsonCodec\""
+                + " bind=\"setJson\" unbind=\"unsetJson\" policy-option=\"greedy\"/>"), xml);
+        assertEquals(1, xml.split("<reference ", -1).length - 1, xml);
     }
 }

@@ -66,11 +66,9 @@ final class InstanceFiles {
     }
 
     private final Path dir;
-    private final JsonCodec json;
 
-    InstanceFiles(Path dir, JsonCodec json) {
+    InstanceFiles(Path dir) {
         this.dir = dir;
-        this.json = json;
     }
 
     /** The first free ID {@code instance-<seconds>}, counting up from {@code seconds}. Call it under the lock. */
@@ -90,8 +88,12 @@ final class InstanceFiles {
         return dir.resolve(instance + SUFFIX);
     }
 
-    /** Reads every instance file; those that are not instances are skipped with a warning. */
-    List<Resource> readAll() throws PluginException {
+    /**
+     * Reads every instance file; those that are not instances are skipped with a warning.
+     *
+     * @param json the codec, taken by the caller before the call: without one, nothing can be read
+     */
+    List<Resource> readAll(JsonCodec json) throws PluginException {
         List<Resource> found = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "instance-*" + SUFFIX)) {
             for (Path file : files) {
@@ -99,7 +101,7 @@ final class InstanceFiles {
                     continue;
                 }
                 try {
-                    Resource r = read(file);
+                    Resource r = read(json, file);
                     if (r != null) {
                         found.add(r);
                     }
@@ -114,7 +116,7 @@ final class InstanceFiles {
     }
 
     /** Reads an instance file; one that is not an instance is skipped with a warning ({@code null}). */
-    Resource read(Path file) throws PluginException {
+    Resource read(JsonCodec json, Path file) throws PluginException {
         String name = file.getFileName().toString();
         String id = name.substring(0, name.length() - SUFFIX.length());
         String text;
@@ -152,7 +154,7 @@ final class InstanceFiles {
     }
 
     /** Writes an instance file atomically. */
-    void write(Path file, String type, String id, Map<String, Object> body, Meta meta) throws PluginException {
+    void write(JsonCodec json, Path file, String type, String id, Map<String, Object> body, Meta meta) throws PluginException {
         Map<String, Object> named = new LinkedHashMap<>();
         named.put(id, body);
         Map<String, Object> top = new LinkedHashMap<>();

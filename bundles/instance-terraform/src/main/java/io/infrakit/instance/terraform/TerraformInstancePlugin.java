@@ -13,6 +13,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -40,6 +43,10 @@ import java.util.function.LongSupplier;
  * terraform) with the instance's ID, LogicalID, Tags and spec: Describe reads them from there, whatever
  * the resource type, so logical IDs survive (unlike the Go plugin at v0.3.1, bug #395). Files without
  * it (written by the Go plugin) are read the Go way, from the resource's {@code tags}.
+ *
+ * <p>The JSON codec (a service of the rpc bundle) is a dynamic, optional reference: updating the rpc bundle
+ * leaves this component as it is, and calls made while no codec is there fail with a clear error (and
+ * touch no instance).
  */
 @Component(service = InstancePlugin.class, configurationPid = TerraformInstancePlugin.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TerraformInstancePlugin.Config.class, factory = true)
@@ -71,22 +78,21 @@ public final class TerraformInstancePlugin implements InstancePlugin {
     private static final Logger LOG = LoggerFactory.getLogger(TerraformInstancePlugin.class);
 
     private final Path dir;
-    private final JsonCodec json;
+    private volatile JsonCodec json;
     private final InstanceFiles files;
     private final Terraform terraform;
     private final LongSupplier clock;
 
     /**
      * Creates the plugin from its configuration (from DS). A missing terraform is not an error here: it is
-     * reported by Validate and Provision.
+     * reported by Validate and Provision. The JSON codec is bound by {@link #setJson}.
      *
      * @param config its configuration
-     * @param json the JSON codec
      * @throws IOException if the directory cannot be created
      */
     @Activate
-    public TerraformInstancePlugin(Config config, @Reference JsonCodec json) throws IOException {
-        this(directory(config), json, config.terraform().isBlank() ? "terraform" : config.terraform().trim(),
+    public TerraformInstancePlugin(Config config) throws IOException {
+        this(directory(config), null, config.terraform().isBlank() ? "terraform" : config.terraform().trim(),
                 Duration.ofSeconds(Math.max(1, config.apply_timeout_seconds())), System.getenv(),
                 () -> System.currentTimeMillis() / 1000);
     }
@@ -95,7 +101,7 @@ public final class TerraformInstancePlugin implements InstancePlugin {
      * Creates the plugin, and its directory (owner only) when missing.
      *
      * @param dir where the .tf.json files are
-     * @param json the JSON codec
+     * @param json the JSON codec, or {@code null} until {@link #setJson} is called
      * @param executable the terraform executable: a name looked up on {@code PATH} in {@code env}, or a path
      * @param timeout the longest one terraform command may run
      * @param env the environment ({@code PATH})
@@ -110,8 +116,39 @@ public final class TerraformInstancePlugin implements InstancePlugin {
         if (!Files.isDirectory(this.dir)) {
             Files.createDirectories(this.dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
-        this.files = new InstanceFiles(this.dir, json);
+        this.files = new InstanceFiles(this.dir);
         this.terraform = new Terraform(this.dir, executable, timeout, env);
+    }
+
+    /**
+     * Binds the JSON codec (a service of the rpc bundle); dynamic, so updating the rpc bundle does not
+     * restart this plugin.
+     *
+     * @param json the codec
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setJson(JsonCodec json) {
+        this.json = json;
+    }
+
+    /**
+     * Unbinds the JSON codec if it is the one bound.
+     *
+     * @param json the codec going away
+     */
+    void unsetJson(JsonCodec json) {
+        if (this.json == json) {
+            this.json = null;
+        }
+    }
+
+    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
+    private JsonCodec codec() throws PluginException {
+        JsonCodec codec = json;
+        if (codec == null) {
+            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
+        }
+        return codec;
     }
 
     /**
@@ -125,21 +162,22 @@ public final class TerraformInstancePlugin implements InstancePlugin {
 
     @Override
     public void validate(RawJson properties) throws PluginException {
-        ResourceProperties.parse(json, properties);
+        ResourceProperties.parse(codec(), properties);
         terraform.resolve();
     }
 
     @Override
     public String provision(InstanceSpec spec) throws PluginException {
+        JsonCodec codec = codec();
         InstanceSpec s = spec == null ? new InstanceSpec(null, null, null, null, null) : spec;
-        ResourceProperties p = ResourceProperties.parse(json, s.properties());
+        ResourceProperties p = ResourceProperties.parse(codec, s.properties());
         terraform.resolve();
         return terraform.locked(() -> {
             String id = files.freeId(clock.getAsLong());
             Map<String, String> tags = new TreeMap<>(s.tags() == null ? Map.of() : s.tags());
             tags.putIfAbsent("Name", id);
             Path file = files.fileOf(id);
-            files.write(file, p.type(), id, Placement.body(p.type(), p.value(), id, tags, s.init(), s.logicalID()), new InstanceFiles.Meta(id, s.logicalID(), tags, s));
+            files.write(codec, file, p.type(), id, Placement.body(p.type(), p.value(), id, tags, s.init(), s.logicalID()), new InstanceFiles.Meta(id, s.logicalID(), tags, s));
             try {
                 terraform.apply();
             } catch (PluginException e) {
@@ -156,10 +194,11 @@ public final class TerraformInstancePlugin implements InstancePlugin {
 
     @Override
     public void label(String instance, Map<String, String> labels) throws PluginException {
+        JsonCodec codec = codec();
         Path file = files.fileOf(instance);
         terraform.resolve();
         terraform.locked(() -> {
-            InstanceFiles.Resource current = files.read(file);
+            InstanceFiles.Resource current = files.read(codec, file);
             if (current == null) {
                 throw new PluginException("Instance " + instance + " in " + file + " cannot be read");
             }
@@ -169,7 +208,7 @@ public final class TerraformInstancePlugin implements InstancePlugin {
             }
             Map<String, Object> body;
             InstanceFiles.Meta meta;
-            ResourceProperties original = current.meta() == null ? null : ResourceProperties.parseOrNull(json, current.meta().spec());
+            ResourceProperties original = current.meta() == null ? null : ResourceProperties.parseOrNull(codec, current.meta().spec());
             if (original != null && original.type().equals(current.type())) {
                 InstanceSpec spec = current.meta().spec();
                 body = Placement.body(current.type(), original.value(), instance, tags, spec.init(), spec.logicalID());
@@ -179,7 +218,7 @@ public final class TerraformInstancePlugin implements InstancePlugin {
                 body = Placement.body(current.type(), current.body(), instance, tags, "", null);
                 meta = new InstanceFiles.Meta(instance, current.logicalID(), tags, null);
             }
-            files.write(file, current.type(), instance, body, meta);
+            files.write(codec, file, current.type(), instance, body, meta);
             terraform.apply();
             return null;
         });
@@ -208,8 +247,10 @@ public final class TerraformInstancePlugin implements InstancePlugin {
 
     @Override
     public List<Description> describeInstances(Map<String, String> tags) throws PluginException {
+        // taken before any file is read: a missing codec must fail the call, not skip every file as unreadable
+        JsonCodec codec = codec();
         List<Description> found = new ArrayList<>();
-        for (InstanceFiles.Resource r : files.readAll()) {
+        for (InstanceFiles.Resource r : files.readAll(codec)) {
             if (Tags.matches(r.tags(), tags)) {
                 found.add(new Description(r.id(), r.logicalID(), r.tags()));
             }

@@ -1,6 +1,7 @@
 package io.infrakit.instance.terraform;
 
 import io.infrakit.rpc.wire.WireJsonCodec;
+import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.instance.Description;
@@ -9,6 +10,8 @@ import io.infrakit.spi.instance.InstanceSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -311,5 +314,43 @@ class TerraformInstancePluginTest {
         } catch (java.io.IOException e) {
             return e.getMessage();
         }
+    }
+
+    @Test
+    void withoutTheCodecServiceCallsFailClearlyAndLeaveTheInstancesAlone() throws Exception {
+        Path file = dir.resolve("instance-1.tf.json");
+        new InstanceFiles(dir).write(JSON, file, "terraform_data", "instance-1", Map.of("input", "x"),
+                new InstanceFiles.Meta("instance-1", null, Map.of("g", "a"), null));
+        String content = Files.readString(file);
+        TerraformInstancePlugin plugin = new TerraformInstancePlugin(dir, null, "terraform", Duration.ofSeconds(60), System.getenv(), () -> NOW);
+        String expected = "The JSON codec service is not available (is the infrakit rpc bundle running?)";
+
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.describeInstances(Map.of())).getMessage());
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.label("instance-1", Map.of("k", "v"))).getMessage());
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.validate(new RawJson(DATA))).getMessage());
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.provision(spec(DATA, Map.of(), "", null))).getMessage());
+        assertEquals(content, Files.readString(file));
+        assertEquals(List.of(file), Files.list(dir).toList(), "no file made or removed");
+
+        JsonCodec old = new WireJsonCodec();
+        JsonCodec updated = new WireJsonCodec();
+        plugin.setJson(old);
+        // an updated rpc bundle: greedy, so its codec is bound before the old one is unbound
+        plugin.setJson(updated);
+        plugin.unsetJson(old);
+        assertEquals(List.of(new Description("instance-1", null, Map.of("g", "a"))), plugin.describeInstances(Map.of()));
+        plugin.unsetJson(updated);
+        assertThrows(PluginException.class, () -> plugin.describeInstances(Map.of()));
+    }
+
+    @Test
+    void theRpcBundlesServicesAreDynamicOptionalReferencesSoUpdatingItLeavesThePluginActive() throws Exception {
+        String xml;
+        try (InputStream in = getClass().getResourceAsStream("/OSGI-INF/" + TerraformInstancePlugin.class.getName() + ".xml")) {
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(xml.contains("<reference name=\"Json\" cardinality=\"0..1\" policy=\"dynamic\" interface=\"io.infrakit.spi.JsonCodec\""
+                + " bind=\"setJson\" unbind=\"unsetJson\" policy-option=\"greedy\"/>"), xml);
+        assertEquals(1, xml.split("<reference ", -1).length - 1, xml);
     }
 }

@@ -45,19 +45,16 @@ final class MachineDirectories {
     private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     private final Path dir;
-    private final JsonCodec json;
     private final Object tagsLock = new Object();
 
     /**
      * Opens the directory, creating it (owner only) when missing.
      *
      * @param dir the plugin's directory
-     * @param json the codec of the tags files
      * @throws IOException if it cannot be created
      */
-    MachineDirectories(Path dir, JsonCodec json) throws IOException {
+    MachineDirectories(Path dir) throws IOException {
         this.dir = dir.toAbsolutePath().normalize();
-        this.json = json;
         if (!Files.isDirectory(this.dir)) {
             Files.createDirectories(this.dir, OWNER_ONLY);
         }
@@ -88,8 +85,12 @@ final class MachineDirectories {
         return machine;
     }
 
-    /** The machines whose tags contain all of {@code filter}, sorted by ID. */
-    List<Description> describe(Map<String, String> filter) throws PluginException {
+    /**
+     * The machines whose tags contain all of {@code filter}, sorted by ID.
+     *
+     * @param json the codec of the tags files, taken by the caller before the call: without one, nothing can be read
+     */
+    List<Description> describe(JsonCodec json, Map<String, String> filter) throws PluginException {
         List<Description> found = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path machine : entries) {
@@ -98,7 +99,7 @@ final class MachineDirectories {
                         || !Files.isRegularFile(machine.resolve(TAGS), LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
-                Map<String, String> tags = readTags(machine);
+                Map<String, String> tags = readTags(json, machine);
                 if (tags != null && Tags.matches(tags, filter)) {
                     found.add(new Description(name, logicalID(machine), tags));
                 }
@@ -111,10 +112,10 @@ final class MachineDirectories {
     }
 
     /** Merges labels into an instance's tags. */
-    void label(String instance, Map<String, String> labels) throws PluginException {
+    void label(JsonCodec json, String instance, Map<String, String> labels) throws PluginException {
         Path machine = existing(instance);
         synchronized (tagsLock) {
-            Map<String, String> tags = readTags(machine);
+            Map<String, String> tags = readTags(json, machine);
             if (tags == null) {
                 throw new PluginException("Instance " + instance + " has no readable tags file in " + machine);
             }
@@ -123,7 +124,7 @@ final class MachineDirectories {
                 merged.putAll(labels);
             }
             try {
-                writeTags(machine, merged);
+                writeTags(json, machine, merged);
             } catch (IOException e) {
                 throw new PluginException("Cannot write the tags of " + instance + ": " + e.getMessage(), e);
             }
@@ -131,7 +132,7 @@ final class MachineDirectories {
     }
 
     /** Writes {@code tags} through a temporary file renamed over it, so Describe never reads half a file. */
-    void writeTags(Path machine, Map<String, String> tags) throws IOException {
+    void writeTags(JsonCodec json, Path machine, Map<String, String> tags) throws IOException {
         Path tmp = Files.createTempFile(machine, ".tags", ".tmp");
         try {
             Files.writeString(tmp, json.encode(new TreeMap<>(tags)).json(), StandardCharsets.UTF_8);
@@ -172,7 +173,7 @@ final class MachineDirectories {
 
     /** Reads a machine's tags; {@code null} (with a warning) when they cannot be decoded. */
     @SuppressWarnings("unchecked")
-    private Map<String, String> readTags(Path machine) {
+    private static Map<String, String> readTags(JsonCodec json, Path machine) {
         String text;
         try {
             text = Files.readString(machine.resolve(TAGS), StandardCharsets.UTF_8);

@@ -12,6 +12,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -34,6 +37,10 @@ import java.util.Map;
  * LogicalID). {@code vagrant up} / {@code vagrant destroy -f} run in that directory; the directories are
  * the plugin's only state, so Describe finds the instances again after a restart, and the Go plugin's
  * directories are read as they are.
+ *
+ * <p>The JSON codec (a service of the rpc bundle) is a dynamic, optional reference: updating the rpc bundle
+ * leaves this component as it is, and calls made while no codec is there fail with a clear error (and
+ * touch no instance).
  */
 @Component(service = InstancePlugin.class, configurationPid = VagrantInstancePlugin.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = VagrantInstancePlugin.Config.class, factory = true)
@@ -80,22 +87,21 @@ public final class VagrantInstancePlugin implements InstancePlugin {
     private static final Logger LOG = LoggerFactory.getLogger(VagrantInstancePlugin.class);
 
     private final MachineDirectories machines;
-    private final JsonCodec json;
+    private volatile JsonCodec json;
     private final VagrantCli vagrant;
     private final VagrantfileTemplate template;
     private final Duration upTimeout;
     private final Duration destroyTimeout;
 
     /**
-     * Creates the plugin from its configuration (from DS).
+     * Creates the plugin from its configuration (from DS). The JSON codec is bound by {@link #setJson}.
      *
      * @param config its configuration
-     * @param json the JSON codec
      * @throws IOException if the directory cannot be created or the template read
      */
     @Activate
-    public VagrantInstancePlugin(Config config, @Reference JsonCodec json) throws IOException {
-        this(directory(config), json, new VagrantCli(config.vagrant().trim(), VagrantCli.processEnvironment()), template(config.template()),
+    public VagrantInstancePlugin(Config config) throws IOException {
+        this(directory(config), null, new VagrantCli(config.vagrant().trim(), VagrantCli.processEnvironment()), template(config.template()),
                 positive("up.timeout.ms", config.up_timeout_ms()), positive("destroy.timeout.ms", config.destroy_timeout_ms()));
     }
 
@@ -103,7 +109,7 @@ public final class VagrantInstancePlugin implements InstancePlugin {
      * Creates the plugin, and its directory (owner only) when missing.
      *
      * @param dir where the machine directories are
-     * @param json the JSON codec
+     * @param json the JSON codec, or {@code null} until {@link #setJson} is called
      * @param vagrant runs vagrant
      * @param template the Vagrantfile template
      * @param upTimeout how long {@code vagrant up} may take
@@ -112,7 +118,7 @@ public final class VagrantInstancePlugin implements InstancePlugin {
      */
     VagrantInstancePlugin(Path dir, JsonCodec json, VagrantCli vagrant, VagrantfileTemplate template, Duration upTimeout, Duration destroyTimeout)
             throws IOException {
-        this.machines = new MachineDirectories(dir, json);
+        this.machines = new MachineDirectories(dir);
         this.json = json;
         this.vagrant = vagrant;
         this.template = template;
@@ -120,15 +126,47 @@ public final class VagrantInstancePlugin implements InstancePlugin {
         this.destroyTimeout = destroyTimeout;
     }
 
+    /**
+     * Binds the JSON codec (a service of the rpc bundle); dynamic, so updating the rpc bundle does not
+     * restart this plugin.
+     *
+     * @param json the codec
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setJson(JsonCodec json) {
+        this.json = json;
+    }
+
+    /**
+     * Unbinds the JSON codec if it is the one bound.
+     *
+     * @param json the codec going away
+     */
+    void unsetJson(JsonCodec json) {
+        if (this.json == json) {
+            this.json = null;
+        }
+    }
+
+    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
+    private JsonCodec codec() throws PluginException {
+        JsonCodec codec = json;
+        if (codec == null) {
+            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
+        }
+        return codec;
+    }
+
     @Override
     public void validate(RawJson properties) throws PluginException {
-        VagrantProperties.parse(json, properties);
+        VagrantProperties.parse(codec(), properties);
     }
 
     @Override
     public String provision(InstanceSpec spec) throws PluginException {
+        JsonCodec codec = codec();
         InstanceSpec s = spec == null ? new InstanceSpec(null, null, null, null, null) : spec;
-        VagrantProperties properties = VagrantProperties.parse(json, s.properties());
+        VagrantProperties properties = VagrantProperties.parse(codec, s.properties());
         if (s.logicalID() != null && !VagrantfileTemplate.isIpv4(s.logicalID())) {
             throw new PluginException("LogicalID '" + s.logicalID() + "' is not an IPv4 address: the Vagrant plugin makes it the machine's private network address");
         }
@@ -141,7 +179,7 @@ public final class VagrantInstancePlugin implements InstancePlugin {
             Files.writeString(machine.resolve(VAGRANTFILE), template.render(id, properties, s.logicalID()), StandardCharsets.UTF_8);
             // Tags before `vagrant up`: a machine that is still booting is already counted by Describe, and one
             // left by a crash mid-boot is found (and can be destroyed) instead of leaking.
-            machines.writeTags(machine, s.tags() == null ? Map.of() : s.tags());
+            machines.writeTags(codec, machine, s.tags() == null ? Map.of() : s.tags());
             if (s.logicalID() != null) {
                 Files.writeString(machine.resolve(MachineDirectories.IP), s.logicalID(), StandardCharsets.UTF_8);
             }
@@ -166,7 +204,7 @@ public final class VagrantInstancePlugin implements InstancePlugin {
 
     @Override
     public void label(String instance, Map<String, String> labels) throws PluginException {
-        machines.label(instance, labels);
+        machines.label(codec(), instance, labels);
     }
 
     @Override
@@ -188,7 +226,7 @@ public final class VagrantInstancePlugin implements InstancePlugin {
 
     @Override
     public List<Description> describeInstances(Map<String, String> tags) throws PluginException {
-        return machines.describe(tags);
+        return machines.describe(codec(), tags);
     }
 
     /**
