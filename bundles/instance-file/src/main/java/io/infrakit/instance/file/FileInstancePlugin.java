@@ -13,6 +13,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -42,6 +45,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * the Go file plugin writes them ({@code json.MarshalIndent(v, "", "")}), so either plugin reads the
  * other's files. Every write goes to a temporary file that is then renamed over the target, so a crash
  * never leaves a half-written instance.
+ *
+ * <p>The JSON codec (a service of the rpc bundle) is a dynamic, optional reference: updating the rpc bundle
+ * leaves this component as it is, and calls made while no codec is there fail with a clear error (and
+ * touch no instance).
  */
 @Component(service = InstancePlugin.class, configurationPid = FileInstancePlugin.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = FileInstancePlugin.Config.class, factory = true)
@@ -70,25 +77,24 @@ public final class FileInstancePlugin implements InstancePlugin {
     }
 
     private final Path dir;
-    private final JsonCodec json;
+    private volatile JsonCodec json;
 
     /**
-     * Creates the plugin from its configuration (from DS).
+     * Creates the plugin from its configuration (from DS). The JSON codec is bound by {@link #setJson}.
      *
      * @param config its configuration
-     * @param json the JSON codec
      * @throws IOException if the directory cannot be created
      */
     @Activate
-    public FileInstancePlugin(Config config, @Reference JsonCodec json) throws IOException {
-        this(directory(config), json);
+    public FileInstancePlugin(Config config) throws IOException {
+        this(directory(config), null);
     }
 
     /**
      * Creates the plugin, and its directory (owner only) when missing.
      *
      * @param dir where the instance files are
-     * @param json the JSON codec
+     * @param json the JSON codec, or {@code null} until {@link #setJson} is called
      * @throws IOException if the directory cannot be created
      */
     public FileInstancePlugin(Path dir, JsonCodec json) throws IOException {
@@ -97,6 +103,37 @@ public final class FileInstancePlugin implements InstancePlugin {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+    }
+
+    /**
+     * Binds the JSON codec (a service of the rpc bundle); dynamic, so updating the rpc bundle does not
+     * restart this plugin.
+     *
+     * @param json the codec
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void setJson(JsonCodec json) {
+        this.json = json;
+    }
+
+    /**
+     * Unbinds the JSON codec if it is the one bound.
+     *
+     * @param json the codec going away
+     */
+    void unsetJson(JsonCodec json) {
+        if (this.json == json) {
+            this.json = null;
+        }
+    }
+
+    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
+    private JsonCodec codec() throws PluginException {
+        JsonCodec codec = json;
+        if (codec == null) {
+            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
+        }
+        return codec;
     }
 
     /**
@@ -111,18 +148,19 @@ public final class FileInstancePlugin implements InstancePlugin {
     @Override
     public void validate(RawJson properties) throws PluginException {
         if (properties != null && !properties.json().strip().equals("null")) {
-            json.decode(properties, Map.class);
+            codec().decode(properties, Map.class);
         }
     }
 
     @Override
     public String provision(InstanceSpec spec) throws PluginException {
+        JsonCodec codec = codec();
         InstanceSpec s = spec == null ? new InstanceSpec(null, null, null, null, null) : spec;
         for (int attempt = 0; attempt < 10; attempt++) {
             String id = "instance-" + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
             Path file = dir.resolve(id);
             if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                write(file, new InstanceFile(id, s.logicalID(), s.tags(), s));
+                write(codec, file, new InstanceFile(id, s.logicalID(), s.tags(), s));
                 return id;
             }
         }
@@ -131,8 +169,9 @@ public final class FileInstancePlugin implements InstancePlugin {
 
     @Override
     public void label(String instance, Map<String, String> labels) throws PluginException {
+        JsonCodec codec = codec();
         Path file = fileOf(instance);
-        InstanceFile current = read(file);
+        InstanceFile current = read(codec, file);
         if (current == null) {
             throw new PluginException("Instance " + instance + " in " + file + " cannot be read");
         }
@@ -140,7 +179,7 @@ public final class FileInstancePlugin implements InstancePlugin {
         if (labels != null) {
             tags.putAll(labels);
         }
-        write(file, new InstanceFile(current.id(), current.logicalID(), tags, current.spec()));
+        write(codec, file, new InstanceFile(current.id(), current.logicalID(), tags, current.spec()));
     }
 
     @Override
@@ -157,6 +196,8 @@ public final class FileInstancePlugin implements InstancePlugin {
 
     @Override
     public List<Description> describeInstances(Map<String, String> tags) throws PluginException {
+        // taken before any file is read: a missing codec must fail the call, not skip every file as "not an instance"
+        JsonCodec codec = codec();
         List<Description> found = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
@@ -164,7 +205,7 @@ public final class FileInstancePlugin implements InstancePlugin {
                 if (name.startsWith(".") || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
-                InstanceFile instance = read(file);
+                InstanceFile instance = read(codec, file);
                 if (instance != null && Tags.matches(instance.tags(), tags)) {
                     found.add(new Description(instance.id() == null ? name : instance.id(), instance.logicalID(), instance.tags()));
                 }
@@ -190,7 +231,7 @@ public final class FileInstancePlugin implements InstancePlugin {
     }
 
     /** Reads an instance file; an undecodable one is skipped with a warning. */
-    private InstanceFile read(Path file) throws PluginException {
+    private static InstanceFile read(JsonCodec json, Path file) throws PluginException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -208,7 +249,7 @@ public final class FileInstancePlugin implements InstancePlugin {
         }
     }
 
-    private void write(Path file, InstanceFile instance) throws PluginException {
+    private void write(JsonCodec json, Path file, InstanceFile instance) throws PluginException {
         byte[] bytes = json.encodeIndented(instance, "", "").getBytes(StandardCharsets.UTF_8);
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {

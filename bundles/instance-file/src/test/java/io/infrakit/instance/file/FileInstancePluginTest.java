@@ -1,6 +1,7 @@
 package io.infrakit.instance.file;
 
 import io.infrakit.rpc.wire.WireJsonCodec;
+import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.instance.Description;
@@ -9,6 +10,8 @@ import io.infrakit.spi.instance.InstanceSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -117,5 +120,42 @@ class FileInstancePluginTest {
         Path nested = dir.resolve("a/b");
         new FileInstancePlugin(nested, new WireJsonCodec());
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(nested)));
+    }
+
+    @Test
+    void withoutTheCodecServiceCallsFailClearlyAndLeaveTheInstancesAlone() throws Exception {
+        Files.writeString(dir.resolve("instance-1502937702852904022"), GO_FILE);
+        FileInstancePlugin plugin = new FileInstancePlugin(dir, null);
+        String expected = "The JSON codec service is not available (is the infrakit rpc bundle running?)";
+
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.describeInstances(Map.of())).getMessage());
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.label("instance-1502937702852904022", Map.of("k", "v"))).getMessage());
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.validate(new RawJson("{}"))).getMessage());
+        assertEquals(expected, assertThrows(PluginException.class, () -> plugin.provision(new InstanceSpec(null, Map.of(), "", null, null))).getMessage());
+        assertEquals(GO_FILE, Files.readString(dir.resolve("instance-1502937702852904022")));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve("instance-1502937702852904022")), files.toList(), "no file made or removed");
+        }
+
+        JsonCodec old = new WireJsonCodec();
+        JsonCodec updated = new WireJsonCodec();
+        plugin.setJson(old);
+        // an updated rpc bundle: greedy, so its codec is bound before the old one is unbound
+        plugin.setJson(updated);
+        plugin.unsetJson(old);
+        assertEquals(List.of(new Description("instance-1502937702852904022", null, CATTLE_TAGS)), plugin.describeInstances(Map.of()));
+        plugin.unsetJson(updated);
+        assertThrows(PluginException.class, () -> plugin.describeInstances(Map.of()));
+    }
+
+    @Test
+    void theRpcBundlesServicesAreDynamicOptionalReferencesSoUpdatingItLeavesThePluginActive() throws Exception {
+        String xml;
+        try (InputStream in = getClass().getResourceAsStream("/OSGI-INF/" + FileInstancePlugin.class.getName() + ".xml")) {
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(xml.contains("<reference name=\"Json\" cardinality=\"0..1\" policy=\"dynamic\" interface=\"io.infrakit.spi.JsonCodec\""
+                + " bind=\"setJson\" unbind=\"unsetJson\" policy-option=\"greedy\"/>"), xml);
+        assertEquals(1, xml.split("<reference ", -1).length - 1, xml);
     }
 }
