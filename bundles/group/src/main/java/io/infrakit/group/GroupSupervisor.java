@@ -412,7 +412,7 @@ final class GroupSupervisor {
         }
         calls.fence();
         T result = calls.direct(action + " of " + instanceId, call);
-        LOG.info("Group {}: {} {} ({})", id, action, instanceId, reason);
+        LOG.info("Group {}: {} {} ({})", id, action, result instanceof String created ? created : instanceId, reason);
         return result;
     }
 
@@ -488,7 +488,6 @@ final class GroupSupervisor {
             String created = act("Provision", "an instance", why, () -> instance.provision(prepared));
             if (created != null) {
                 unconfirmed.created(created, logicalID, settings.clock().getAsLong(), inCycle);
-                LOG.debug("Group {}: created {}", id, created);
             }
             return null;
         } catch (PluginException e) {

@@ -42,6 +42,13 @@ final class Fixture implements AutoCloseable {
         final AtomicInteger seq = new AtomicInteger();
         volatile boolean failDescribe;
         volatile boolean failProvision;
+        volatile boolean failDestroy;
+        /** Thrown once by the next Provision (an Error, say), then cleared. */
+        volatile Throwable throwOnProvision;
+        /** Listings made with the group tag: one per loop cycle of a group, plus describes. */
+        final AtomicInteger describes = new AtomicInteger();
+        /** Every Provision and Destroy, in order: "+id" and "-id". */
+        final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile boolean dropTags;
         /** The next provisioned instance is gone at once, before any listing could show it. */
         volatile boolean loseNext;
@@ -62,6 +69,14 @@ final class Fixture implements AutoCloseable {
         @Override
         public String provision(InstanceSpec spec) throws PluginException {
             provisions.incrementAndGet();
+            Throwable t = throwOnProvision;
+            if (t != null) {
+                throwOnProvision = null;
+                if (t instanceof Error e) {
+                    throw e;
+                }
+                throw (RuntimeException) t;
+            }
             if (failProvision) {
                 throw new PluginException("out of capacity");
             }
@@ -75,6 +90,7 @@ final class Fixture implements AutoCloseable {
             }
             instances.put(id, new Description(id, spec.logicalID(), dropTags ? Map.of() : spec.tags()));
             specs.put(id, spec);
+            log.add("+" + id);
             most.accumulateAndGet(instances.size(), Math::max);
             return id;
         }
@@ -86,9 +102,13 @@ final class Fixture implements AutoCloseable {
         @Override
         public void destroy(String instance) throws PluginException {
             destroys.incrementAndGet();
+            if (failDestroy) {
+                throw new PluginException("permission denied");
+            }
             if (instances.remove(instance) == null) {
                 throw new PluginException("no such instance " + instance);
             }
+            log.add("-" + instance);
             fewest.accumulateAndGet(instances.size(), Math::min);
         }
 
@@ -96,6 +116,9 @@ final class Fixture implements AutoCloseable {
         public List<Description> describeInstances(Map<String, String> tags) throws PluginException {
             if (failDescribe) {
                 throw new PluginException("the cloud API is down");
+            }
+            if (tags != null && tags.containsKey("infrakit.group")) {
+                describes.incrementAndGet();
             }
             List<Description> out = new ArrayList<>();
             instances.values().forEach(d -> {
@@ -187,6 +210,14 @@ final class Fixture implements AutoCloseable {
         return new DefaultGroupPlugin(config(pollMillis, unhealthyGraceMillis, 1000), registry, json);
     }
 
+    /** A plugin keeping its groups' state in {@code states}, as a restarted node finds it in the manager's store. */
+    DefaultGroupPlugin plugin(long pollMillis, io.infrakit.spi.group.GroupStates states, io.infrakit.spi.group.Fence fence, long maxSize) {
+        DefaultGroupPlugin p = new DefaultGroupPlugin(config(pollMillis, 60_000, 1000, maxSize), registry, json);
+        p.setStates(states);
+        p.setFence(fence);
+        return p;
+    }
+
     static GroupSpec cattle(int size, String version, String extra) throws PluginException {
         String text = String.format(CATTLE, size, version, extra == null ? "" : "," + extra);
         return new WireJsonCodec().decode(new RawJson(text), GroupSpec.class);
@@ -198,6 +229,10 @@ final class Fixture implements AutoCloseable {
     }
 
     static DefaultGroupPlugin.Config config(long pollMillis, long unhealthyGraceMillis, long pendingTimeoutMillis) {
+        return config(pollMillis, unhealthyGraceMillis, pendingTimeoutMillis, 100_000);
+    }
+
+    static DefaultGroupPlugin.Config config(long pollMillis, long unhealthyGraceMillis, long pendingTimeoutMillis, long maxSize) {
         return new DefaultGroupPlugin.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -221,12 +256,12 @@ final class Fixture implements AutoCloseable {
 
             @Override
             public long max_size() {
-                return 100_000;
+                return maxSize;
             }
 
             @Override
             public long destroy_wait_ms() {
-                return 5_000;
+                return 2_000;
             }
 
             @Override
