@@ -251,10 +251,13 @@ class ConvergenceTest {
                         expect().removes("c: logical ID w is not declared").createsLogicalIDs("z")),
                 row("a second instance of a logical ID: the worse goes", Case.quorum(xyz, "").pets("old", "a=x").pets("new", "b=x", "c=y", "d=z"),
                         expect().removes("a: a second instance of logical ID x")),
-                row("a second instance of equal rank: the later ID goes", Case.quorum(xyz, "").pets("new", "a=x", "b=x", "c=y", "d=z"),
-                        expect().removes("b")),
+                row("a second instance of equal rank: the later ID goes, whatever the listing's order",
+                        Case.quorum(xyz, "").pets("new", "d=z", "c=y", "b=x", "a=x"), expect().removes("b")),
                 row("three instances of one logical ID: the best stays",
                         Case.quorum(xyz, "").pets("new", "a=x", "b=x", "d=y", "e=z").pets("old", "c=x").unhealthy("a", SECOND),
+                        expect().removes("a", "c")),
+                row("three instances of one logical ID: each is compared with the best so far",
+                        Case.quorum(xyz, "").pets("new", "a=x", "b=x", "c=x", "d=y", "e=z").unhealthy("a", SECOND).unknown("c", SECOND),
                         expect().removes("a", "c")),
                 row("missing logical IDs are created in declared order", Case.quorum(xyz, "").pets("new", "a=y"),
                         expect().createsLogicalIDs("x", "z")),
@@ -290,6 +293,9 @@ class ConvergenceTest {
                         Case.size(3, "").at("old", "a", "b", "c").unhealthy("a", SECOND).unhealthy("b", SECOND).unhealthy("c", SECOND)
                                 .phase(Phase.RUNNING),
                         expect().removes("a").creates(1).running()),
+                row("an unhealthy old member costs availability: no available one is taken beside it",
+                        Case.size(3, "\"MaxSurge\":1").at("old", "a", "b", "c").unhealthy("a", SECOND).phase(Phase.RUNNING),
+                        expect().removes("a").creates(2).running()),
                 row("a new member not yet available is in flight: nothing more is taken",
                         Case.size(3, "").at("old", "a", "b").at("new", "n").unknown("n", 30 * SECOND).phase(Phase.RUNNING),
                         expect().running()),
@@ -386,8 +392,8 @@ class ConvergenceTest {
                         .unhealthy("c", GRACE - 1), expect().converged()),
                 row("unhealthy for just over the grace period: replaced", Case.size(3, "").at("new", "a", "b", "c")
                         .unhealthy("c", GRACE + 1), expect().removes("c: unhealthy for 30 s").creates(1)),
-                row("one member healed per decision",
-                        Case.size(5, "\"MaxUnavailable\":2").at("new", "a", "b", "c", "d", "e").unhealthy("d", LONG_AGO)
+                row("one member healed per decision, the smallest ID first whatever the listing's order",
+                        Case.size(5, "\"MaxUnavailable\":2").at("new", "e", "d", "c", "b", "a").unhealthy("d", LONG_AGO)
                                 .unhealthy("e", LONG_AGO),
                         expect().removes("d").creates(1)),
                 row("no healing while creations are pending",

@@ -9,13 +9,16 @@ import io.infrakit.spi.instance.Description;
 import io.infrakit.spi.instance.InstanceSpec;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a health check says, and checking a group's members concurrently. */
 class HealthChecksTest {
@@ -86,6 +90,47 @@ class HealthChecksTest {
         assertSame(Health.UNKNOWN, HealthChecks.judge(() -> null));
     }
 
+    /** Counts the jobs given to the pool. */
+    static final class CountingExecutor extends AbstractExecutorService {
+        final ExecutorService delegate;
+        final AtomicInteger submitted = new AtomicInteger();
+
+        CountingExecutor(ExecutorService delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            submitted.incrementAndGet();
+            delegate.execute(command);
+        }
+
+        @Override
+        public void shutdown() {
+            delegate.shutdown();
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return delegate.shutdownNow();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return delegate.isShutdown();
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return delegate.isTerminated();
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+            return delegate.awaitTermination(timeout, unit);
+        }
+    }
+
     @Test
     void everyMemberIsCheckedOnceAndNoted() {
         List<Description> members = Given.members("new", Given.ids("m", 37));
@@ -99,7 +144,9 @@ class HealthChecksTest {
             return n % 3 == 0 ? Health.HEALTHY : Health.UNHEALTHY;
         });
         HealthChecks health = new HealthChecks();
-        health.check(new Jobs(pool, 4, 10_000), calls, flavor, properties, members, 100, () -> false);
+        CountingExecutor counted = new CountingExecutor(pool);
+        health.check(new Jobs(counted, 4, 10_000), calls, flavor, properties, members, 100, () -> false);
+        assertTrue(counted.submitted.get() <= 16, "at most 16 slices, not " + counted.submitted.get());
         assertEquals(37, checks.size());
         checks.forEach((id, n) -> assertEquals(1, n.get(), id));
         for (Description m : members) {
@@ -139,8 +186,26 @@ class HealthChecksTest {
     }
 
     @Test
-    void membersAreCheckedConcurrently() {
-        CountDownLatch together = new CountDownLatch(2);
+    void thirtyTwoMembersAreCheckedInSixteenSlicesOfTwo() {
+        CountingExecutor counted = new CountingExecutor(pool);
+        AtomicInteger checks = new AtomicInteger();
+        new HealthChecks().check(new Jobs(counted, 16, 10_000), calls, flavor(m -> {
+            checks.incrementAndGet();
+            return Health.HEALTHY;
+        }), properties, Given.members("new", Given.ids("m", 32)), 100, () -> false);
+        assertEquals(16, counted.submitted.get());
+        assertEquals(32, checks.get());
+    }
+
+    /**
+     * Blocks until the checks meet, so a mutant that serialises them would only time out: mutation testing leaves it
+     * out ({@code waits}) and relies on the slice count above.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 16})
+    @Tag("waits")
+    void membersAreCheckedConcurrentlyInAsManySlicesAsTheParallelism(int atOnce) {
+        CountDownLatch together = new CountDownLatch(atOnce);
         AtomicBoolean alone = new AtomicBoolean();
         FlavorPlugin flavor = flavor(m -> {
             together.countDown();
@@ -155,8 +220,10 @@ class HealthChecksTest {
         });
         List<Description> members = Given.members("new", Given.ids("m", 32));
         HealthChecks health = new HealthChecks();
+        CountingExecutor counted = new CountingExecutor(pool);
         assertTimeoutPreemptively(Duration.ofSeconds(60),
-                () -> health.check(new Jobs(pool, 16, 30_000), calls, flavor, properties, members, 100, () -> false));
+                () -> health.check(new Jobs(counted, 16, 30_000), calls, flavor, properties, members, 100, () -> false));
+        assertEquals(16, counted.submitted.get(), "32 members in 16 slices of 2");
         assertFalse(alone.get(), "a check waited for a second one that never ran beside it");
         members.forEach(m -> assertEquals(new Convergence.Observed(Health.HEALTHY, 100), health.get(m.id()), m.id()));
     }
