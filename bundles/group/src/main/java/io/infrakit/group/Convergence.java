@@ -78,7 +78,7 @@ final class Convergence {
      * @param create how many instances without a logical ID to create
      * @param createLogicalIDs the logical IDs to create an instance for
      * @param progress how the rollout stands
-     * @param converged members match the declaration in number, configuration and health, and nothing is to be done
+     * @param converged members match the declaration in number and configuration, no rollout runs, and nothing is to be done
      */
     record Decision(List<Removal> remove, int create, List<String> createLogicalIDs, Progress progress, boolean converged) {
     }
@@ -123,7 +123,8 @@ final class Convergence {
         if (progress.state() == Progress.State.RUNNING) {
             surge = RollingUpdate.step(plan);
         } else {
-            Healing.step(plan);
+            // the decision that fails a rollout already leaves its members alone, as later ones do
+            Healing.step(plan, in.failedConfiguration() || progress.state() == Progress.State.FAILED);
         }
         Scaling.Result scaled = Scaling.step(plan, surge);
         boolean converged = plan.remove.isEmpty() && scaled.create() == 0 && scaled.logicalIDs().isEmpty() && in.pending().isEmpty()

@@ -16,7 +16,13 @@ final class Healing {
     private Healing() {
     }
 
-    static void step(Convergence.Plan plan) {
+    /**
+     * Removes at most one member to heal.
+     *
+     * @param plan the decision so far
+     * @param failedConfiguration the declared configuration's rollout failed: its members are not healed
+     */
+    static void step(Convergence.Plan plan, boolean failedConfiguration) {
         Convergence.Input in = plan.in;
         if (!in.pending().isEmpty()) {
             return;
@@ -28,7 +34,7 @@ final class Healing {
             return;
         }
         for (Description m : remaining) {
-            if (in.failedConfiguration() && Convergence.isAt(m, in.sha())) {
+            if (failedConfiguration && Convergence.isAt(m, in.sha())) {
                 continue;
             }
             Convergence.Observed o = in.observed(m.id());

@@ -15,8 +15,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The health of a group's members over time: each member's health and since when it has had it. The
- * members are checked concurrently, in as many slices as the group's parallelism, so a group of thousands
- * is checked in a few calls' time, and a flavor that hangs costs this group a deadline, never another group.
+ * members are checked concurrently, in up to 16 slices run at most the group's parallelism at a time, so a
+ * group of thousands is checked in a few calls' time, and a flavor that hangs costs this group a deadline,
+ * never another group.
  */
 final class HealthChecks {
 

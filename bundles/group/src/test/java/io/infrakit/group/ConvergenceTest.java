@@ -7,7 +7,6 @@ import io.infrakit.spi.group.GroupState;
 import io.infrakit.spi.group.GroupState.Phase;
 import io.infrakit.spi.instance.Description;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -434,12 +433,9 @@ class ConvergenceTest {
 
     /**
      * The decision that judges a rollout failed must not heal the failing configuration's members either: healing
-     * destroys the member and the scaler creates it again at the configuration that just failed. Disabled until
-     * {@code Convergence.decide} passes that judgement to {@code Healing} (it only sees the phase it was given,
-     * still RUNNING in that decision): reported to the lead with this case.
+     * destroys the member and the scaler creates it again at the configuration that just failed.
      */
     @Test
-    @Disabled("main-source bug, reported: the decision that judges a rollout FAILED still heals its members")
     void theDecisionThatFailsARolloutDoesNotHealItsMembers() {
         Convergence.Decision d = Case.size(3, "\"HealthTimeoutSeconds\":60,\"UnhealthySeconds\":1000").at("old", "a", "b").at("new", "n")
                 .unhealthy("n", 61 * SECOND).phase(Phase.RUNNING).decide();
