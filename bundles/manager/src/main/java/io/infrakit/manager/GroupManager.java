@@ -202,6 +202,12 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
             Thread.currentThread().interrupt();
         }
         worker.shutdownNow();
+        resumers.shutdown(); // the frees just handed to it end first
+        try {
+            resumers.awaitTermination(settings.callTimeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         resumers.shutdownNow();
         Election e;
         synchronized (this) {
@@ -469,12 +475,19 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
         }
     }
 
-    /** On the worker: frees every group of the proxy (the fence is closed already, so none of them acts meanwhile). */
+    /**
+     * On the worker: frees every group of the proxy, each on a thread of the pool (a free waits a little for
+     * its group's cycle in progress); the fence is closed already, so none of them acts meanwhile.
+     */
     private void freeAll() {
         try {
             GroupPlugin proxy = proxy();
             for (String id : watchedIds(proxy)) {
-                freeQuietly(proxy, id);
+                try {
+                    resumers.execute(() -> freeQuietly(proxy, id));
+                } catch (RejectedExecutionException e) {
+                    freeQuietly(proxy, id); // closing: free it here
+                }
             }
         } catch (PluginException | RuntimeException e) {
             LOG.warn("Manager {} no longer leads and cannot free its groups: {}", settings.name(), e.getMessage());

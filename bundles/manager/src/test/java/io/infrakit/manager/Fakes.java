@@ -37,6 +37,8 @@ final class Fakes {
         /** Called at each commit, before it is applied (to look at the store at that moment, say). */
         volatile Consumer<GroupSpec> onCommit = spec -> { };
         volatile String rejectCommits;
+        /** Called at each destroy, before it is applied; a destroy that keeps the group (one still under way) when it answers false. */
+        volatile java.util.function.Predicate<String> onDestroy = id -> true;
 
         @Override
         public String commitGroup(GroupSpec spec, boolean pretend) throws PluginException {
@@ -72,8 +74,11 @@ final class Fakes {
         @Override
         public void destroyGroup(String id) throws PluginException {
             calls.add("destroy " + id);
-            if (watched.remove(id) == null) {
+            if (!watched.containsKey(id)) {
                 throw new PluginException("Group '" + id + "' is not being watched");
+            }
+            if (onDestroy.test(id)) {
+                watched.remove(id);
             }
         }
 

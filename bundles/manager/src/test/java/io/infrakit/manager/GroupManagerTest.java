@@ -310,4 +310,100 @@ class GroupManagerTest {
         assertEquals(1, leadership.closed.get());
         assertEquals(Set.of("cattle"), stored().groups().keySet());
     }
+
+    @Test
+    void aDestroyIsATombstoneUntilTheGroupPluginSaysTheGroupIsGone() throws Exception {
+        start(LeaderStatus.leader("node-a"));
+        manager.commitGroup(spec("cattle", 3), false);
+        AtomicReference<String> storeAtForward = new AtomicReference<>();
+        proxy.onDestroy = id -> {
+            storeAtForward.set(store.json());
+            return false; // the group plugin goes on destroying after it answered
+        };
+
+        manager.destroyGroup("cattle");
+
+        assertTrue(storeAtForward.get().contains("\"Destroying\": true"), "the tombstone is written before the destroy is forwarded");
+        assertTrue(stored().groups().get("cattle").destroying());
+        manager.destroyGroup("cattle"); // accepted again
+        PluginException refused = assertThrows(PluginException.class, () -> manager.commitGroup(spec("cattle", 3), false));
+        assertEquals("Group 'cattle' is being destroyed; commit it again once it is gone", refused.getMessage());
+        manager.save("cattle", io.infrakit.spi.group.GroupState.NONE); // a loop that has not heard of it yet
+        assertTrue(stored().groups().get("cattle").destroying(), "the tombstone stays, whatever a loop writes");
+
+        manager.destroyed("cattle");
+        assertEquals(Set.of(), stored().groups().keySet());
+    }
+
+    @Test
+    void aTombstonedGroupIsResumedByANewLeaderWithItsState() throws Exception {
+        GroupsDocument document = GroupsDocument.EMPTY.with("cattle", new GroupsDocument.Entry("group-stateless", spec("cattle", 2),
+                io.infrakit.spi.group.GroupState.NONE.toDestroy()));
+        store = new MemoryStore(document.format(json));
+        start(LeaderStatus.leader("node-a"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.watched.containsKey("cattle"));
+        assertTrue(manager.load("cattle").destroying(), "the group plugin reads the tombstone when it takes the group up");
+    }
+
+    @Test
+    void onlyTheLeaderKeepsStateAndTheFenceClosesTheMomentLeadershipIsInDoubt() throws Exception {
+        start(LeaderStatus.leader("node-a"));
+        manager.commitGroup(spec("cattle", 3), false);
+        manager.check();
+        io.infrakit.spi.group.GroupState failed = new io.infrakit.spi.group.GroupState(new io.infrakit.spi.group.GroupState.Rollout("sha2", "sha1",
+                1000, io.infrakit.spi.group.GroupState.Phase.FAILED, "Instance i stayed unhealthy for 10 s"), null, false);
+        manager.save("cattle", failed);
+        assertEquals(failed, manager.load("cattle"));
+        assertTrue(store.json().contains("\"Phase\": \"FAILED\""), store.json());
+
+        leadership.set(LeaderStatus.unknown("ZooKeeper session suspended"));
+
+        assertEquals("This node does not act: the manager node-a is leadership unknown (ZooKeeper session suspended)",
+                assertThrows(PluginException.class, manager::check).getMessage());
+        assertThrows(PluginException.class, () -> manager.save("cattle", io.infrakit.spi.group.GroupState.NONE));
+        assertEquals(failed, manager.load("cattle"));
+    }
+
+    @Test
+    void aStoredGroupNotTakenUpYetIsDescribedAsStarting() throws Exception {
+        proxy.rejectCommits = "Failed to find Instance plugin 'instance-file'";
+        store = storeWith("cattle");
+        start(LeaderStatus.leader("node-a"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.calls.contains("commit cattle"));
+        io.infrakit.spi.group.GroupDescription d = manager.describeGroup("cattle");
+        assertEquals(io.infrakit.spi.group.GroupDescription.Status.STARTING, d.status());
+        assertFalse(d.converged());
+        assertEquals("Group 'nope' is not being watched", assertThrows(PluginException.class, () -> manager.describeGroup("nope")).getMessage());
+    }
+
+    @Test
+    void aCommitStuckInTheGroupPluginDelaysNoOtherGroup() throws Exception {
+        start(LeaderStatus.leader("node-a"));
+        CountDownLatch release = new CountDownLatch(1);
+        proxy.onCommit = spec -> {
+            if (spec.id().equals("stuck")) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        CompletableFuture<String> stuck = CompletableFuture.supplyAsync(() -> {
+            try {
+                return manager.commitGroup(spec("stuck", 1), false);
+            } catch (PluginException e) {
+                throw new CompletionException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.calls.contains("commit stuck"));
+        try {
+            assertEquals("Managing 3 instances", manager.commitGroup(spec("cattle", 3), false));
+            manager.destroyGroup("cattle");
+            assertFalse(stuck.isDone());
+        } finally {
+            release.countDown();
+        }
+        assertEquals("Managing 3 instances", stuck.get(5, TimeUnit.SECONDS));
+    }
 }
