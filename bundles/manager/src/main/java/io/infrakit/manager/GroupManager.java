@@ -122,7 +122,9 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
     private final ScheduledExecutorService worker;
     private final ExecutorService resumers;
 
-    private volatile LeaderStatus status = LeaderStatus.unknown("not started");
+    private static final String NOT_STARTED = "not started";
+
+    private volatile LeaderStatus status = LeaderStatus.unknown(NOT_STARTED);
     private final CountDownLatch firstStatus = new CountDownLatch(1);
     private Election election;
 
@@ -290,6 +292,9 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
             if (previous != null && previous.destroying()) {
                 throw new PluginException("Group '" + id + "' is being destroyed; commit it again once it is gone");
             }
+            // a commit the group plugin refuses (a bad spec, a size above its bound) is never stored, even for a
+            // moment: a crash then would leave it to be retried at every resync
+            proxy.commitGroup(spec, true);
             GroupState kept = previous == null ? null : previous.state();
             update(d -> d.with(id, new GroupsDocument.Entry(settings.proxy(), spec, kept)));
             String details;
@@ -355,9 +360,14 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
         });
     }
 
+    /**
+     * Describes a group. A stored group the group plugin does not run yet is described, not refused: as
+     * starting while this manager is taking over (right after a start, the backend's first answer or the
+     * leader file's handover still to come), as blocked while it cannot tell whether it leads.
+     */
     @Override
     public GroupDescription describeGroup(String id) throws PluginException {
-        GroupPlugin proxy = proxy();
+        GroupPlugin proxy = awaitProxy();
         try {
             return proxy.describeGroup(id);
         } catch (PluginException e) {
@@ -365,17 +375,21 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
             if (entry == null || watchedIds(proxy).contains(id)) {
                 throw e;
             }
-            if (!acting()) {
-                throw new PluginException("Group '" + id + "' is not run by this manager (" + settings.name() + "): " + describe(status));
+            LeaderStatus s = status;
+            if (s.role() == LeaderStatus.Role.FOLLOWER) {
+                throw new PluginException("Group '" + id + "' is not run by this manager (" + settings.name() + "): " + describe(s));
             }
-            return new GroupDescription(List.of(), false, null, "Group '" + id + "' is stored and its controller is starting",
-                    entry.destroying() ? GroupDescription.Status.DESTROYING : GroupDescription.Status.STARTING);
+            boolean starting = acting() || s.isLeader() || firstStatus.getCount() > 0 || NOT_STARTED.equals(s.detail());
+            String why = starting ? "Group '" + id + "' is stored and its controller is starting"
+                    : "Group '" + id + "' is stored, but this manager (" + settings.name() + ") does not act: " + describe(s);
+            return new GroupDescription(List.of(), false, null, why, entry.destroying() ? GroupDescription.Status.DESTROYING
+                    : starting ? GroupDescription.Status.STARTING : GroupDescription.Status.BLOCKED);
         }
     }
 
     @Override
     public List<GroupSpec> inspectGroups() throws PluginException {
-        return proxy().inspectGroups();
+        return awaitProxy().inspectGroups();
     }
 
     // ---- leadership
@@ -468,6 +482,9 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
             String details = proxy.commitGroup(entry.properties(), false);
             LOG.info("Manager {} committed stored group {}: {}", settings.name(), id, details);
             failures.remove(id);
+            if (!acting()) {
+                freeQuietly(proxy, id); // leadership went while it was being resumed
+            }
         } catch (PluginException | RuntimeException e) {
             warnOnce(id, "Manager " + settings.name() + " cannot commit stored group " + id + " (retrying): " + e.getMessage());
         } finally {
@@ -598,10 +615,20 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
     private record Loaded(GroupsDocument document, long version) {
     }
 
+    /** The codec; right after a start (or an update of the rpc bundle) it may not be there yet: wait for it a little. */
     private JsonCodec codec() throws PluginException {
-        JsonCodec codec = json.get();
-        if (codec == null) {
-            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(settings.callTimeoutMillis() / 2, FIRST_STATUS_WAIT_MILLIS));
+        JsonCodec codec;
+        while ((codec = json.get()) == null) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
+            }
+            try {
+                Thread.sleep(PROXY_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PluginException("Interrupted while waiting for the JSON codec service");
+            }
         }
         return codec;
     }
