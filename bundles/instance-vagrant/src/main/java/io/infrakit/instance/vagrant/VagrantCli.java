@@ -30,6 +30,8 @@ final class VagrantCli {
     /** Lines of output quoted in an error. */
     static final int TAIL_LINES = 20;
     private static final int TAIL_BYTES = 8192;
+    /** How long a killed run (and what it started) may take to be gone. */
+    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(VagrantCli.class);
 
     /**
@@ -137,18 +139,69 @@ final class VagrantCli {
                 + "): install Vagrant, or set 'vagrant' to its path in the plugin's configuration");
     }
 
+    /**
+     * Kills a run and everything it started, top down, then waits until all of it is gone.
+     *
+     * <p>Each process is killed before its children, whose list is taken just before: no process is left alive
+     * to react to the death of its children (a shell printing {@code Killed} into the log, vagrant starting its
+     * error handling and new children that nobody would kill), and the children, re-parented once their parent
+     * is gone, are still known. Waiting for all of them (not only for vagrant itself) means the output is
+     * complete when its tail is read, and that the cleanup does not run alongside a dying provider command. A
+     * process started in the instant between the list and the kill, or one that left the tree (a daemon), is
+     * not found.
+     */
     private static void kill(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> killed = new ArrayList<>();
+        List<ProcessHandle> children = process.children().toList();
         process.destroyForcibly();
+        killed.add(process.toHandle());
+        children.forEach(child -> killTree(child, killed));
         boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + KILL_WAIT.toNanos();
         try {
-            process.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            interrupted = true;
+            List<Long> running;
+            while (!(running = killed.stream().filter(VagrantCli::running).map(ProcessHandle::pid).toList()).isEmpty()) {
+                if (System.nanoTime() - deadline >= 0) {
+                    LOG.warn("Processes {} of a vagrant run still run {} after they were killed", running, KILL_WAIT);
+                    return;
+                }
+                try {
+                    // polled: there is no notification for processes that are not this JVM's children
+                    TimeUnit.MILLISECONDS.sleep(10);
+                } catch (InterruptedException e) {
+                    interrupted = true; // the caller gave up already: finish the bounded wait
+                }
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    private static void killTree(ProcessHandle process, List<ProcessHandle> killed) {
+        List<ProcessHandle> children = process.children().toList();
+        process.destroyForcibly();
+        killed.add(process);
+        children.forEach(child -> killTree(child, killed));
+    }
+
+    /**
+     * Whether a process still runs: alive, and not a zombie ({@link ProcessHandle#isAlive} counts zombies, and
+     * a killed descendant re-parented to a PID 1 that does not reap, as in many containers, stays one).
+     */
+    private static boolean running(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"), StandardCharsets.ISO_8859_1);
+            // "pid (comm) S ...": the state follows the last ')', as comm may contain anything
+            int end = stat.lastIndexOf(')');
+            char state = end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
+            return state != 'Z' && state != 'X' && process.isAlive();
+        } catch (IOException e) {
+            return process.isAlive(); // gone meanwhile, or no /proc (not Linux)
         }
     }
 

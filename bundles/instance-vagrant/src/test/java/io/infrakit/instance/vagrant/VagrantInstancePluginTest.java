@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -189,14 +190,44 @@ class VagrantInstancePluginTest {
             }
         });
         caller.start();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> vagrant.calls().size() == 1);
+        // the stand-in has written its output and sleeps: the run and its child, both to be killed
+        List<ProcessHandle> up = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            up.clear();
+            up.addAll(processesIn(dir));
+            return up.stream().anyMatch(h -> h.info().command().orElse("").endsWith("/sleep"));
+        });
+        assertEquals(2, up.size(), up.toString());
         caller.interrupt();
         caller.join(20_000);
         assertFalse(caller.isAlive());
         String message = (String) outcome.get();
+        // strict: vagrant's output as it was, ending with its last line (nothing, like a shell's "Killed", after it)
         assertTrue(message.matches("(?s)vagrant up failed for infrakit-\\d+ \\(interrupted\\): .*stand-in vagrant up: error line interrupted=true"), message);
+        assertEquals(List.of(), up.stream().filter(VagrantInstancePluginTest::running).toList(), "the run and its child are gone");
         assertTrue(vagrant.calls().get(1).startsWith("argv=[destroy][-f] "), vagrant.calls().toString());
         assertEquals(List.of(), machines());
+    }
+
+    /** Alive and no zombie (a killed orphan stays a zombie under a PID 1 that does not reap). */
+    private static boolean running(ProcessHandle h) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+            return h.isAlive() && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** This JVM's descendants whose working directory is under {@code root} (Linux). */
+    private static List<ProcessHandle> processesIn(Path root) {
+        return ProcessHandle.current().descendants().filter(h -> {
+            try {
+                return Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "cwd")).startsWith(root);
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }).toList();
     }
 
     @Test
