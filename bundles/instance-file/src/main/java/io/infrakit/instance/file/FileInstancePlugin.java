@@ -4,7 +4,6 @@ import io.infrakit.spi.InfrakitHome;
 import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
-import io.infrakit.spi.Tags;
 import io.infrakit.spi.instance.Description;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.instance.InstanceSpec;
@@ -12,6 +11,7 @@ import io.infrakit.spi.instance.InstanceSpec;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -23,22 +23,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Instances that are files: {@code <dir>/<ID>} holds the instance's description and spec, written the way
@@ -46,13 +40,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * other's files. Every write goes to a temporary file that is then renamed over the target, so a crash
  * never leaves a half-written instance.
  *
+ * <p>Listings are answered from an in-memory {@link InstanceIndex} that {@link InstanceDirectory} keeps in
+ * step with the directory, so the group controller's listing of a group once per second costs what it
+ * returns, and a file removed or added by someone else is seen by the next listing. Provision, Label and
+ * Destroy of one ID exclude each other ({@link IdLocks}).
+ *
  * <p>The JSON codec (a service of the rpc bundle) is a dynamic, optional reference: updating the rpc bundle
  * leaves this component as it is, and calls made while no codec is there fail with a clear error (and
- * touch no instance).
+ * touch no instance). Each call takes the codec once and reads and writes with it throughout.
  */
 @Component(service = InstancePlugin.class, configurationPid = FileInstancePlugin.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = FileInstancePlugin.Config.class, factory = true)
-public final class FileInstancePlugin implements InstancePlugin {
+public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
 
     /** The factory PID: one plugin per configuration, {@code etc/io.infrakit.instance.file-<name>.cfg}. */
     public static final String PID = "io.infrakit.instance.file";
@@ -69,15 +68,14 @@ public final class FileInstancePlugin implements InstancePlugin {
         String dir() default "";
     }
 
-
     private static final Logger LOG = LoggerFactory.getLogger(FileInstancePlugin.class);
-
-    /** The file's content: the description's fields flattened, then the spec. */
-    record InstanceFile(String id, String logicalID, Map<String, String> tags, InstanceSpec spec) {
-    }
 
     private final Path dir;
     private volatile JsonCodec json;
+    private final InstanceFiles files;
+    private final InstanceIndex index = new InstanceIndex();
+    private final IdLocks locks = new IdLocks(64);
+    private final InstanceDirectory directory;
 
     /**
      * Creates the plugin from its configuration (from DS). The JSON codec is bound by {@link #setJson}.
@@ -91,17 +89,32 @@ public final class FileInstancePlugin implements InstancePlugin {
     }
 
     /**
-     * Creates the plugin, and its directory (owner only) when missing.
+     * Creates the plugin, and its directory (owner only) when missing, and reads the instances in it.
+     * {@link #close()} it when done.
      *
      * @param dir where the instance files are
      * @param json the JSON codec, or {@code null} until {@link #setJson} is called
      * @throws IOException if the directory cannot be created
      */
     public FileInstancePlugin(Path dir, JsonCodec json) throws IOException {
+        this(dir, json, true);
+    }
+
+    /** As {@link #FileInstancePlugin(Path, JsonCodec)}; {@code watch = false} checks every file at every listing. */
+    FileInstancePlugin(Path dir, JsonCodec json, boolean watch) throws IOException {
         this.dir = dir;
         this.json = json;
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        this.files = new InstanceFiles(dir);
+        this.directory = new InstanceDirectory(files, index, locks, watch);
+        try {
+            if (json != null) { // else (from DS) the first listing does it, with the codec bound by then
+                directory.refresh(json); // indexes the directory and removes temporary files left by a crash
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot read the instances in {} yet: {}", dir, e.getMessage());
         }
     }
 
@@ -145,6 +158,13 @@ public final class FileInstancePlugin implements InstancePlugin {
         return dir;
     }
 
+    /** Stops watching the directory (from DS when the configuration goes away). */
+    @Deactivate
+    @Override
+    public void close() {
+        directory.close();
+    }
+
     @Override
     public void validate(RawJson properties) throws PluginException {
         if (properties != null && !properties.json().strip().equals("null")) {
@@ -159,9 +179,15 @@ public final class FileInstancePlugin implements InstancePlugin {
         for (int attempt = 0; attempt < 10; attempt++) {
             String id = "instance-" + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
             Path file = dir.resolve(id);
-            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                write(codec, file, new InstanceFile(id, s.logicalID(), s.tags(), s));
-                return id;
+            ReentrantLock lock = locks.of(id);
+            lock.lock();
+            try {
+                if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                    write(codec, file, new InstanceFile(id, s.logicalID(), s.tags(), s));
+                    return id;
+                }
+            } finally {
+                lock.unlock();
             }
         }
         throw new PluginException("Cannot find a free instance ID in " + dir);
@@ -170,105 +196,68 @@ public final class FileInstancePlugin implements InstancePlugin {
     @Override
     public void label(String instance, Map<String, String> labels) throws PluginException {
         JsonCodec codec = codec();
-        Path file = fileOf(instance);
-        InstanceFile current = read(codec, file);
-        if (current == null) {
-            throw new PluginException("Instance " + instance + " in " + file + " cannot be read");
+        Path file = files.fileOf(instance);
+        ReentrantLock lock = locks.of(instance);
+        lock.lock();
+        try {
+            InstanceFile current;
+            try {
+                current = files.read(codec, file);
+            } catch (NoSuchFileException e) {
+                index.remove(instance);
+                throw new PluginException("open " + file + ": no such file or directory", e);
+            }
+            if (current == null) {
+                throw new PluginException("Instance " + instance + " in " + file + " cannot be read");
+            }
+            Map<String, String> tags = new TreeMap<>(current.tags() == null ? Map.of() : current.tags());
+            if (labels != null) {
+                tags.putAll(labels);
+            }
+            write(codec, file, new InstanceFile(current.id(), current.logicalID(), tags, current.spec()));
+        } finally {
+            lock.unlock();
         }
-        Map<String, String> tags = new TreeMap<>(current.tags() == null ? Map.of() : current.tags());
-        if (labels != null) {
-            tags.putAll(labels);
-        }
-        write(codec, file, new InstanceFile(current.id(), current.logicalID(), tags, current.spec()));
     }
 
     @Override
     public void destroy(String instance) throws PluginException {
-        Path file = fileOf(instance);
+        Path file = files.fileOf(instance);
+        ReentrantLock lock = locks.of(instance);
+        lock.lock();
         try {
             Files.delete(file);
+            index.remove(instance);
         } catch (NoSuchFileException e) {
+            index.remove(instance);
             throw new PluginException("remove " + file + ": no such file or directory", e);
         } catch (IOException e) {
             throw new PluginException("remove " + file + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
     public List<Description> describeInstances(Map<String, String> tags) throws PluginException {
-        // taken before any file is read: a missing codec must fail the call, not skip every file as "not an instance"
+        // taken before any file is read: a missing codec must fail the call, never index a file as "not an instance"
         JsonCodec codec = codec();
-        List<Description> found = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (name.startsWith(".") || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                InstanceFile instance = read(codec, file);
-                if (instance != null && Tags.matches(instance.tags(), tags)) {
-                    found.add(new Description(instance.id() == null ? name : instance.id(), instance.logicalID(), instance.tags()));
-                }
-            }
+        try {
+            directory.refresh(codec);
         } catch (IOException e) {
             throw new PluginException("Cannot list instances in " + dir + ": " + e.getMessage(), e);
         }
-        found.sort((a, b) -> a.id().compareTo(b.id()));
-        return found;
+        return index.select(tags);
     }
 
     private static Path directory(Config config) {
         return InfrakitHome.instancesDirectory(config.dir(), config.infrakit_plugin_name());
     }
 
-    /** The file of an instance ID, which must be a plain file name in the directory. */
-    private Path fileOf(String instance) throws PluginException {
-        if (instance == null || instance.isEmpty() || instance.equals(".") || instance.equals("..")
-                || instance.startsWith(".") || instance.indexOf('/') >= 0 || instance.indexOf('\\') >= 0 || instance.indexOf('\0') >= 0) {
-            throw new PluginException("Invalid instance ID '" + instance + "': not a file name in " + dir);
-        }
-        return dir.resolve(instance);
-    }
-
-    /** Reads an instance file; an undecodable one is skipped with a warning. */
-    private static InstanceFile read(JsonCodec json, Path file) throws PluginException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new PluginException("open " + file + ": no such file or directory", e);
-        } catch (IOException e) {
-            LOG.warn("Skipping unreadable instance file {}: {}", file, e.getMessage());
-            return null;
-        }
-        try {
-            return json.decode(new RawJson(text.isBlank() ? "null" : text), InstanceFile.class);
-        } catch (PluginException | IllegalArgumentException e) {
-            LOG.warn("Skipping instance file {}: not an instance ({})", file, e.getMessage());
-            return null;
-        }
-    }
-
+    /** Writes a file and indexes what was written; the caller holds the ID's lock. */
     private void write(JsonCodec json, Path file, InstanceFile instance) throws PluginException {
-        byte[] bytes = json.encodeIndented(instance, "", "").getBytes(StandardCharsets.UTF_8);
-        Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(bytes));
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write already failed; report that
-            }
-            throw new PluginException("Cannot write instance file " + file + ": " + e.getMessage(), e);
-        }
+        String name = file.getFileName().toString();
+        FileStamp stamp = files.write(json, file, instance);
+        index.put(new InstanceIndex.Entry(name, stamp, instance.description(name)));
     }
 }

@@ -7,6 +7,7 @@ import io.infrakit.spi.RawJson;
 import io.infrakit.spi.instance.Description;
 import io.infrakit.spi.instance.InstanceSpec;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -38,8 +40,21 @@ class FileInstancePluginTest {
     @TempDir
     Path dir;
 
+    private final List<FileInstancePlugin> plugins = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        plugins.forEach(FileInstancePlugin::close);
+    }
+
     private FileInstancePlugin plugin() throws Exception {
-        return new FileInstancePlugin(dir, new WireJsonCodec());
+        return keep(new FileInstancePlugin(dir, new WireJsonCodec()));
+    }
+
+    /** Closes the plugin (its directory watch) after the test. */
+    private FileInstancePlugin keep(FileInstancePlugin plugin) {
+        plugins.add(plugin);
+        return plugin;
     }
 
     @Test
@@ -118,14 +133,14 @@ class FileInstancePluginTest {
     @Test
     void theDirectoryIsCreatedForTheOwnerOnly() throws Exception {
         Path nested = dir.resolve("a/b");
-        new FileInstancePlugin(nested, new WireJsonCodec());
+        keep(new FileInstancePlugin(nested, new WireJsonCodec()));
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(nested)));
     }
 
     @Test
     void withoutTheCodecServiceCallsFailClearlyAndLeaveTheInstancesAlone() throws Exception {
         Files.writeString(dir.resolve("instance-1502937702852904022"), GO_FILE);
-        FileInstancePlugin plugin = new FileInstancePlugin(dir, null);
+        FileInstancePlugin plugin = keep(new FileInstancePlugin(dir, null));
         String expected = "The JSON codec service is not available (is the infrakit rpc bundle running?)";
 
         assertEquals(expected, assertThrows(PluginException.class, () -> plugin.describeInstances(Map.of())).getMessage());

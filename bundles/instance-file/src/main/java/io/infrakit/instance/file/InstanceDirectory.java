@@ -1,0 +1,329 @@
+package io.infrakit.instance.file;
+
+import io.infrakit.spi.JsonCodec;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Keeps an {@link InstanceIndex} in step with its directory, whoever changes the files: this plugin, an
+ * operator ({@code rm}, {@code cp}, an editor), another plugin on the same directory (a Go file plugin, a
+ * second Karaf). {@link #refresh(JsonCodec)} runs before every listing and is cheap when nothing changed:
+ *
+ * <ol>
+ * <li><b>The directory's own stamp</b>, one {@code stat}. Creating, deleting or renaming a file changes
+ *     the directory's modification time in the same system call, so a listing right after an {@code rm}, a
+ *     copy or an atomic replace sees it. Then every file is checked (a <b>full scan</b>: {@code stat} of each,
+ *     and a read of those whose {@link FileStamp} changed). A modification time within {@link #RACY} of now
+ *     cannot rule out a second change within the same tick of the file system's clock, so the next listing
+ *     scans again until it is older.</li>
+ * <li><b>Events.</b> A file written in place (a Go plugin's Label, {@code echo > file}) leaves the
+ *     directory as it was; a {@link WatchService} (inotify on Linux) names it, within a millisecond or so,
+ *     and it is read again even if its size and time look the same. Lost events ({@code OVERFLOW}) mean a
+ *     full scan.</li>
+ * <li><b>Files that hold no instance</b> (one still being written in place by {@code cp} or a Go plugin)
+ *     are checked ({@code stat}) at every listing, so they are listed once complete.</li>
+ * <li><b>A full scan</b> also at the start, every {@link #FULL_SCAN_INTERVAL} as a safety net (network file
+ *     systems send no events for other machines' writes), and at every listing when the directory cannot be
+ *     watched. Full scans remove stale temporary files.</li>
+ * </ol>
+ *
+ * A file is only (re)read and (re)indexed under its ID's lock, so a refresh never undoes a concurrent
+ * Provision, Label or Destroy of this plugin.
+ */
+final class InstanceDirectory implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceDirectory.class);
+
+    /** How often every file is checked even when nothing says it changed. */
+    static final Duration FULL_SCAN_INTERVAL = Duration.ofMinutes(1);
+
+    /**
+     * A directory modified this recently may change again within the same tick of its file system's
+     * clock without its time changing: on Linux a tick is a jiffy (at most 10 ms; nanoseconds since 6.13)
+     * and the clock may lag by one more, hence two ticks and a margin.
+     */
+    static final Duration RACY = Duration.ofMillis(50);
+
+    /** As {@link #RACY} for file systems whose times are whole seconds (ext2/3 with small inodes, FAT: 2 s). */
+    static final Duration RACY_WHOLE_SECONDS = Duration.ofSeconds(3);
+
+    private final InstanceFiles files;
+    private final InstanceIndex index;
+    private final IdLocks locks;
+    private final Path dir;
+    private final boolean watch;
+
+    private final ReentrantLock refreshing = new ReentrantLock();
+    // all below guarded by refreshing
+    private WatchService watcher;
+    private WatchKey key;
+    private boolean closed;
+    private boolean watchFailed;
+    private boolean scanned;
+    private long lastFullScan;
+    private Object dirKey;
+    private long dirModified;
+    private boolean dirRacy;
+
+    /**
+     * @param files the directory's files
+     * @param index the index to keep
+     * @param locks the locks of the IDs
+     * @param watch whether to watch the directory ({@code false}: a full scan at every refresh)
+     */
+    InstanceDirectory(InstanceFiles files, InstanceIndex index, IdLocks locks, boolean watch) {
+        this.files = files;
+        this.index = index;
+        this.locks = locks;
+        this.dir = files.dir();
+        this.watch = watch;
+    }
+
+    /**
+     * Brings the index up to date with the directory.
+     *
+     * @param json the codec to read files with, taken by the caller
+     * @throws IOException if the directory cannot be read
+     */
+    void refresh(JsonCodec json) throws IOException {
+        refreshing.lock();
+        try {
+            Set<String> changed = new HashSet<>();
+            Set<String> written = new HashSet<>();
+            boolean complete = drain(changed, written);
+            BasicFileAttributes attributes = Files.readAttributes(dir, BasicFileAttributes.class);
+            if (!complete || !scanned || System.nanoTime() - lastFullScan > FULL_SCAN_INTERVAL.toNanos()
+                    || !Objects.equals(attributes.fileKey(), dirKey) || dirRacy || modified(attributes) != dirModified) {
+                fullScan(json, attributes, written);
+                return;
+            }
+            for (String name : changed) {
+                check(json, name, written.contains(name));
+            }
+            for (String name : index.others()) {
+                check(json, name, false);
+            }
+        } finally {
+            refreshing.unlock();
+        }
+    }
+
+    /**
+     * Takes the events that arrived since the last refresh.
+     *
+     * @return {@code false} if they cannot tell everything that changed (no watch, lost events)
+     */
+    private boolean drain(Set<String> changed, Set<String> written) {
+        if (watcher == null || key == null || !key.isValid()) {
+            return false;
+        }
+        boolean complete = true;
+        try {
+            WatchKey signalled;
+            while ((signalled = watcher.poll()) != null) {
+                for (WatchEvent<?> event : signalled.pollEvents()) {
+                    if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+                        complete = false;
+                        continue;
+                    }
+                    String name = event.context().toString();
+                    if (InstanceFiles.isInstanceName(name)) {
+                        changed.add(name);
+                        if (event.kind() == StandardWatchEventKinds.ENTRY_MODIFY) {
+                            // Written in place: this plugin never does (it renames), so it is someone else,
+                            // possibly within the clock tick of the last read. Read it again whatever its stamp.
+                            written.add(name);
+                        }
+                    }
+                }
+                complete &= signalled.reset();
+            }
+        } catch (ClosedWatchServiceException e) {
+            return false;
+        }
+        return complete;
+    }
+
+    /**
+     * Checks every file (reading those whose stamp changed), removes stale temporary files, watches the
+     * directory again if need be, and records the directory's stamp taken before its names were listed.
+     */
+    private void fullScan(JsonCodec json, BasicFileAttributes attributes, Set<String> written) throws IOException {
+        long start = System.nanoTime();
+        if (!Objects.equals(attributes.fileKey(), dirKey) || key == null || !key.isValid()) {
+            watch(); // before listing: a change made while the names are listed is then an event
+        }
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (InstanceFiles.isInstanceName(name)) {
+                    names.add(name);
+                } else if (InstanceFiles.isTemporary(name)) {
+                    files.removeIfStale(name);
+                }
+            }
+        }
+        int read = 0;
+        int known = 0;
+        for (String name : names) {
+            InstanceIndex.Entry entry = index.get(name);
+            known += entry == null ? 0 : 1;
+            boolean reread = written.contains(name);
+            if (reread || !unchanged(name, entry)) {
+                read += check(json, name, reread) ? 1 : 0;
+            }
+        }
+        if (known != index.size()) { // some file is gone (or was added meanwhile)
+            Set<String> listed = new HashSet<>(names);
+            for (String name : index.names()) {
+                if (!listed.contains(name)) {
+                    check(json, name, false);
+                }
+            }
+        }
+        dirKey = attributes.fileKey();
+        dirModified = modified(attributes);
+        dirRacy = System.currentTimeMillis() - attributes.lastModifiedTime().toMillis() < racyMillis(dirModified);
+        scanned = true;
+        lastFullScan = System.nanoTime();
+        LOG.debug("Checked the {} files of {} in {} ms, read {}", names.size(), dir, (lastFullScan - start) / 1_000_000, read);
+    }
+
+    /**
+     * Tells whether a file is still as the index knows it: one {@code stat}, without the ID's lock, as a
+     * full scan finds most files unchanged. A file changed meanwhile by this plugin is indexed by that
+     * write itself; any other change makes the caller {@link #check} it under the lock.
+     */
+    private boolean unchanged(String name, InstanceIndex.Entry known) {
+        if (known == null) {
+            return false;
+        }
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(dir.resolve(name), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return attributes.isRegularFile() && known.stamp().equals(FileStamp.of(attributes));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Looks at one file again: forgets it when it is gone or not a regular file, reads it when its stamp
+     * changed (or {@code reread}).
+     *
+     * @return whether the file was read
+     */
+    private boolean check(JsonCodec json, String name, boolean reread) {
+        ReentrantLock lock = locks.of(name);
+        lock.lock();
+        try {
+            Path file = dir.resolve(name);
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                index.remove(name);
+                return false;
+            } catch (IOException e) {
+                LOG.warn("Skipping instance file {}: {}", file, e.getMessage());
+                index.remove(name);
+                return false;
+            }
+            if (!attributes.isRegularFile()) {
+                index.remove(name);
+                return false;
+            }
+            FileStamp stamp = FileStamp.of(attributes);
+            InstanceIndex.Entry known = index.get(name);
+            if (!reread && known != null && known.stamp().equals(stamp)) {
+                return false;
+            }
+            // The stamp is taken before the read: if the file changes meanwhile, the next check sees a new stamp.
+            InstanceFile content = files.read(json, file);
+            index.put(new InstanceIndex.Entry(name, stamp, content == null ? null : content.description(name)));
+            return true;
+        } catch (NoSuchFileException e) {
+            index.remove(name);
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void watch() {
+        closeWatcher();
+        if (!watch || closed) {
+            return;
+        }
+        try {
+            watcher = dir.getFileSystem().newWatchService();
+            key = dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+                    StandardWatchEventKinds.ENTRY_MODIFY);
+            if (watchFailed) {
+                LOG.info("Watching {} again: listings no longer rescan the directory", dir);
+                watchFailed = false;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            closeWatcher();
+            if (!watchFailed) {
+                LOG.warn("Cannot watch {} ({}): every listing checks every file instead", dir, e.getMessage());
+                watchFailed = true;
+            }
+        }
+    }
+
+    private void closeWatcher() {
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (IOException e) {
+                LOG.warn("Cannot close the watch of {}: {}", dir, e.getMessage());
+            }
+        }
+        watcher = null;
+        key = null;
+    }
+
+    /** How long after its last change a directory with this modification time is racy. */
+    private static long racyMillis(long modifiedNanos) {
+        return modifiedNanos % 1_000_000_000L == 0 ? RACY_WHOLE_SECONDS.toMillis() : RACY.toMillis();
+    }
+
+    private static long modified(BasicFileAttributes attributes) {
+        return attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    }
+
+    /** Stops watching; later refreshes scan every file. */
+    @Override
+    public void close() {
+        refreshing.lock();
+        try {
+            closed = true;
+            closeWatcher();
+        } finally {
+            refreshing.unlock();
+        }
+    }
+}
