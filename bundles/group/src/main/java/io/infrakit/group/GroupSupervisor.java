@@ -97,6 +97,7 @@ final class GroupSupervisor {
 
     // loop state, touched only by the loop's thread
     private final HealthChecks health = new HealthChecks();
+    private final Actions actions = new Actions();
     private final Unconfirmed unconfirmed = new Unconfirmed();
     private long cycle;
     private int provisionFailures;
@@ -324,6 +325,7 @@ final class GroupSupervisor {
         Phase phase = r == null ? null : r.phase();
         Convergence.Decision decision = Convergence.decide(new Convergence.Input(p, t.sha(), members, health::get, unconfirmed.byId(),
                 phase, r == null ? now : r.startedMillis(), now, settings.unhealthyGraceMillis()));
+        converged = decision.converged(); // before the phase moves on, so a describe never sees the new phase unconverged
         judged(s, decision.progress(), d, now);
 
         List<String> errors = new ArrayList<>();
@@ -400,11 +402,12 @@ final class GroupSupervisor {
             return destroyOne(instance, flavor, p, r.instance(), r.reason());
         }, this::halting);
         errors.addAll(e.lines());
+        actions.log(LOG, id);
     }
 
     /**
      * Every change to an instance goes through here: the fence is asked immediately before the call, and the
-     * action is recorded with its reason.
+     * action is recorded with its reason (logged one line per batch, see {@link Actions}).
      */
     private <T> T act(String action, String instanceId, String reason, PluginCalls.Call<T> call) throws PluginException {
         if (stopped) {
@@ -412,7 +415,9 @@ final class GroupSupervisor {
         }
         calls.fence();
         T result = calls.direct(action + " of " + instanceId, call);
-        LOG.info("Group {}: {} {} ({})", id, action, result instanceof String created ? created : instanceId, reason);
+        String done = result instanceof String created ? created : instanceId;
+        LOG.debug("Group {}: {} {} ({})", id, action, done, reason);
+        actions.record(action, done, reason);
         return result;
     }
 
@@ -461,6 +466,7 @@ final class GroupSupervisor {
         Jobs.Errors e = jobs.run(count, i -> () -> createOne(instance, flavor, t, i < logicalIDs.size() ? logicalIDs.get(i) : null, c),
                 () -> stopped || destroying);
         errors.addAll(e.lines());
+        actions.log(LOG, id);
         if (!e.isEmpty()) {
             provisionFailures++;
             provisionError = e.total() + " of " + count + " creations failed, " + String.join("; ", e.lines());
@@ -504,15 +510,21 @@ final class GroupSupervisor {
         List<Description> members = list(instance, p);
         unconfirmed.forget(unconfirmed.listed(members, cycle, now, settings.pendingTimeoutMillis()));
         if (members.isEmpty() && unconfirmed.isEmpty() && jobs.running() == 0) {
-            GroupStates store = states.get();
-            calls.call("Forgetting destroyed group " + id, () -> {
-                store.destroyed(id);
-                return null;
-            });
-            LOG.info("Group {}: destroyed, no instance is left", id);
-            lastError = null;
+            // no longer managed here first, so a commit of the same ID is taken as new as soon as the store
+            // forgets it; a crash in between leaves the tombstone, which resumes, finds nothing and forgets
             stopped = true;
             onGone.run();
+            GroupStates store = states.get();
+            try {
+                calls.call("Forgetting destroyed group " + id, () -> {
+                    store.destroyed(id);
+                    return null;
+                });
+            } catch (PluginException e) {
+                LOG.warn("Group {}: destroyed, but the store cannot forget it yet ({}); the manager resumes and forgets it", id, e.getMessage());
+            }
+            LOG.info("Group {}: destroyed, no instance is left", id);
+            lastError = null;
             gone.complete(null);
             loop.shutdown();
             return;

@@ -182,8 +182,10 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
             ReentrantLock lock = locks.of(id);
             lock.lock();
             try {
-                if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                    write(codec, file, new InstanceFile(id, s.logicalID(), s.tags(), s));
+                InstanceFile instance = new InstanceFile(id, s.logicalID(), s.tags(), s);
+                FileStamp stamp = files.create(codec, file, instance);
+                if (stamp != null) {
+                    index.put(new InstanceIndex.Entry(id, stamp, instance.description(id)));
                     return id;
                 }
             } finally {

@@ -151,9 +151,10 @@ final class InstanceDirectory implements AutoCloseable {
                     String name = event.context().toString();
                     if (InstanceFiles.isInstanceName(name)) {
                         changed.add(name);
-                        if (event.kind() == StandardWatchEventKinds.ENTRY_MODIFY) {
-                            // Written in place: this plugin never does (it renames), so it is someone else,
-                            // possibly within the clock tick of the last read. Read it again whatever its stamp.
+                        if (event.kind() == StandardWatchEventKinds.ENTRY_MODIFY && !files.createdHere(name)) {
+                            // Written in place by someone else (this plugin only writes a new file in place, once,
+                            // and renames otherwise), possibly within the clock tick of the last read: read it
+                            // again whatever its stamp.
                             written.add(name);
                         }
                     }
@@ -174,6 +175,9 @@ final class InstanceDirectory implements AutoCloseable {
         long start = System.nanoTime();
         if (!Objects.equals(attributes.fileKey(), dirKey) || key == null || !key.isValid()) {
             watch(); // before listing: a change made while the names are listed is then an event
+        }
+        if (key == null || !key.isValid()) {
+            files.forgetCreated(); // no events will come to consume them
         }
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
