@@ -58,7 +58,7 @@ class ZooKeeperBackendTest {
     @BeforeEach
     void startServer() throws Exception {
         // tickTime 100: the server grants sessions from 100 ms on (curator-test sets minSessionTimeout = tickTime)
-        server = new TestingServer(new InstanceSpec(null, -1, -1, -1, true, -1, 100, -1), true);
+        server = new TestingServer(new ServerSpecs().spec(-1), true);
     }
 
     @AfterEach

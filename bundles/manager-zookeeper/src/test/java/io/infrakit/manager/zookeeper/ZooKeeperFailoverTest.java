@@ -58,8 +58,9 @@ class ZooKeeperFailoverTest {
     void start() throws Exception {
         // tickTime 100 ms: the servers grant the backend's default 2000 ms sessions, and expire them on time
         List<InstanceSpec> specs = new ArrayList<>();
+        ServerSpecs servers = new ServerSpecs();
         for (int id = 1; id <= 3; id++) {
-            specs.add(new InstanceSpec(null, -1, -1, -1, true, id, 100, -1));
+            specs.add(servers.spec(id));
         }
         cluster = new TestingCluster(specs);
         cluster.start();

@@ -98,36 +98,15 @@ class ZooKeeperFenceTest {
     void start() throws Exception {
         // tickTime 100 ms: the servers grant the backend's default 2000 ms sessions
         List<org.apache.curator.test.InstanceSpec> specs = new ArrayList<>();
-        Set<Integer> ports = new HashSet<>();
+        ServerSpecs servers = new ServerSpecs();
         for (int id = 1; id <= 3; id++) {
-            specs.add(new org.apache.curator.test.InstanceSpec(null, freePort(ports), freePort(ports), freePort(ports), true, id, 100, -1));
+            specs.add(servers.spec(id));
         }
         cluster = new TestingCluster(specs);
         cluster.start();
         for (org.apache.curator.test.InstanceSpec spec : specs) {
             nodes.add(node("node-" + spec.getServerId(), spec));
         }
-    }
-
-    /**
-     * A free port below the usual ephemeral range (32768 and up on Linux). InstanceSpec picks its ports in that
-     * range, where an outgoing connection of any process can take one between the pick and the server's bind;
-     * ZooKeeper's embedded server then exits the JVM (exit code 2) instead of failing the test.
-     */
-    private static int freePort(Set<Integer> taken) throws IOException {
-        for (int attempt = 0; attempt < 1000; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(10_000, 32_000);
-            if (taken.contains(port)) {
-                continue;
-            }
-            try (ServerSocket probe = new ServerSocket(port)) {
-                taken.add(port);
-                return probe.getLocalPort();
-            } catch (IOException inUse) {
-                // try another
-            }
-        }
-        throw new IOException("No free port between 10000 and 32000");
     }
 
     private Node node(String name, org.apache.curator.test.InstanceSpec server) throws PluginException {
