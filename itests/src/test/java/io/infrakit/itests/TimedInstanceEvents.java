@@ -15,6 +15,7 @@ import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -109,11 +110,28 @@ final class TimedInstanceEvents implements AutoCloseable {
         }
     }
 
+    /**
+     * The tags of a new file. The file plugin creates a new instance's file in place, in one write right after
+     * the create, so at the create event it may still be empty: read it again until it holds an instance
+     * (a complete JSON object), it is gone, or a second has passed.
+     */
     private static JsonNode tags(Path file) {
-        try {
-            return JSON.readTree(file.toFile()).path("Tags");
-        } catch (IOException gone) {
-            return null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (true) {
+            try {
+                JsonNode content = JSON.readTree(file.toFile());
+                if (content != null && content.isObject()) {
+                    return content.path("Tags");
+                }
+            } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException gone) {
+                return null;
+            } catch (IOException stillBeingWritten) {
+                // cut JSON: the write is under way
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return null;
+            }
+            Thread.onSpinWait();
         }
     }
 
