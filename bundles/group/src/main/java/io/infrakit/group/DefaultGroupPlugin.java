@@ -1,6 +1,7 @@
 package io.infrakit.group;
 
 import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.JsonCodecReference;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.flavor.FlavorPlugin;
 import io.infrakit.spi.group.Fence;
@@ -96,7 +97,7 @@ public final class DefaultGroupPlugin implements GroupPlugin {
     }
 
     private volatile PluginRegistry registry;
-    private volatile JsonCodec json;
+    private final JsonCodecReference json;
     private volatile GroupStates states;
     private volatile Fence fence;
 
@@ -129,7 +130,7 @@ public final class DefaultGroupPlugin implements GroupPlugin {
      */
     public DefaultGroupPlugin(Config config, PluginRegistry registry, JsonCodec json) {
         this.registry = registry;
-        this.json = json;
+        this.json = new JsonCodecReference(json);
         this.workers = Executors.newCachedThreadPool(threads("infrakit-group-worker"));
         this.callPool = Executors.newCachedThreadPool(threads("infrakit-group-call"));
         this.calls = new PluginCalls(() -> this.registry, () -> this.fence, callPool, config.call_timeout_ms());
@@ -152,13 +153,11 @@ public final class DefaultGroupPlugin implements GroupPlugin {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setJson(JsonCodec json) {
-        this.json = json;
+        this.json.bind(json);
     }
 
     void unsetJson(JsonCodec json) {
-        if (this.json == json) {
-            this.json = null;
-        }
+        this.json.unbind(json);
     }
 
     /**
@@ -357,10 +356,7 @@ public final class DefaultGroupPlugin implements GroupPlugin {
     }
 
     private GroupSupervisor.Desired resolve(GroupSpec spec) throws PluginException {
-        JsonCodec codec = json;
-        if (codec == null) {
-            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
-        }
+        JsonCodec codec = json.get();
         GroupProperties properties = GroupProperties.parse(spec.properties(), codec);
         return new GroupSupervisor.Desired(spec, properties, ConfigSha.of(properties, codec));
     }

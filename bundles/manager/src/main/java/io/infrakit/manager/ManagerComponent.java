@@ -1,6 +1,7 @@
 package io.infrakit.manager;
 
 import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.JsonCodecReference;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.group.Fence;
 import io.infrakit.spi.group.GroupDescription;
@@ -81,7 +82,7 @@ public final class ManagerComponent implements GroupPlugin, Manager, GroupStates
     private final String backend;
     private final GroupManager.Settings settings;
     private volatile PluginRegistry registry;
-    private volatile JsonCodec json;
+    private final JsonCodecReference json = new JsonCodecReference();
     private final Map<Long, Candidate<Leadership>> leaderships = new TreeMap<>();
     private final Map<Long, Candidate<GroupStore>> stores = new TreeMap<>();
 
@@ -137,13 +138,11 @@ public final class ManagerComponent implements GroupPlugin, Manager, GroupStates
      */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setJson(JsonCodec json) {
-        this.json = json;
+        this.json.bind(json);
     }
 
     void unsetJson(JsonCodec json) {
-        if (this.json == json) {
-            this.json = null;
-        }
+        this.json.unbind(json);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -202,7 +201,7 @@ public final class ManagerComponent implements GroupPlugin, Manager, GroupStates
         if (leadership == null || store == null) {
             return;
         }
-        GroupManager next = new GroupManager(settings, leadership, store, () -> this.registry, () -> this.json);
+        GroupManager next = new GroupManager(settings, leadership, store, () -> this.registry, json::current);
         try {
             next.start();
             manager = next;

@@ -1,9 +1,9 @@
 /**
  * The common part of the InfraKit plugin contract: opaque JSON properties, interface identities,
- * plugin names and the error every plugin method may raise.
+ * plugin names, the error every plugin method may raise and the JSON codec as components hold it.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package io.infrakit.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,6 +2,7 @@ package io.infrakit.flavor.combo;
 
 import io.infrakit.flavor.combo.ComboSpec.Indexed;
 import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.JsonCodecReference;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.flavor.FlavorPlugin;
@@ -65,7 +66,7 @@ public final class ComboFlavorPlugin implements FlavorPlugin {
     }
 
     private final String name;
-    private volatile JsonCodec json;
+    private final JsonCodecReference json;
     private volatile PluginRegistry registry;
 
     /**
@@ -90,7 +91,7 @@ public final class ComboFlavorPlugin implements FlavorPlugin {
     public ComboFlavorPlugin(String name, PluginRegistry registry, JsonCodec json) {
         this.name = name == null || name.isBlank() ? DEFAULT_NAME : name;
         this.registry = registry;
-        this.json = json;
+        this.json = new JsonCodecReference(json);
     }
 
     /**
@@ -122,7 +123,7 @@ public final class ComboFlavorPlugin implements FlavorPlugin {
      */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setJson(JsonCodec json) {
-        this.json = json;
+        this.json.bind(json);
     }
 
     /**
@@ -131,18 +132,7 @@ public final class ComboFlavorPlugin implements FlavorPlugin {
      * @param json the codec going away
      */
     void unsetJson(JsonCodec json) {
-        if (this.json == json) {
-            this.json = null;
-        }
-    }
-
-    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
-    private JsonCodec codec() throws PluginException {
-        JsonCodec codec = json;
-        if (codec == null) {
-            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
-        }
-        return codec;
+        this.json.unbind(json);
     }
 
     @Override
@@ -232,7 +222,7 @@ public final class ComboFlavorPlugin implements FlavorPlugin {
     }
 
     private List<Indexed> parts(RawJson properties) throws PluginException {
-        return ComboSpec.parse(properties, codec(), name);
+        return ComboSpec.parse(properties, json.get(), name);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.infrakit.flavor.vanilla;
 
 import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.JsonCodecReference;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.flavor.FlavorPlugin;
@@ -52,7 +53,7 @@ public final class VanillaFlavorPlugin implements FlavorPlugin {
     record Spec(List<String> init, Map<String, String> tags) {
     }
 
-    private volatile JsonCodec json;
+    private final JsonCodecReference json;
 
     /**
      * Creates the flavor (from DS; taking the configuration makes its defaults, the plugin name among
@@ -71,7 +72,7 @@ public final class VanillaFlavorPlugin implements FlavorPlugin {
      * @param json the JSON codec, to read the properties
      */
     public VanillaFlavorPlugin(JsonCodec json) {
-        this.json = json;
+        this.json = new JsonCodecReference(json);
     }
 
     /**
@@ -82,7 +83,7 @@ public final class VanillaFlavorPlugin implements FlavorPlugin {
      */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setJson(JsonCodec json) {
-        this.json = json;
+        this.json.bind(json);
     }
 
     /**
@@ -91,22 +92,11 @@ public final class VanillaFlavorPlugin implements FlavorPlugin {
      * @param json the codec going away
      */
     void unsetJson(JsonCodec json) {
-        if (this.json == json) {
-            this.json = null;
-        }
-    }
-
-    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
-    private JsonCodec codec() throws PluginException {
-        JsonCodec codec = json;
-        if (codec == null) {
-            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
-        }
-        return codec;
+        this.json.unbind(json);
     }
 
     private Spec spec(RawJson properties) throws PluginException {
-        Spec spec = codec().decode(properties, Spec.class);
+        Spec spec = json.get().decode(properties, Spec.class);
         return spec == null ? new Spec(null, null) : spec;
     }
 

@@ -1,6 +1,7 @@
 package io.infrakit.flavor.zookeeper;
 
 import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.JsonCodecReference;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.flavor.FlavorPlugin;
@@ -67,7 +68,7 @@ public final class ZookeeperFlavorPlugin implements FlavorPlugin {
         int health_timeout_ms() default 2000;
     }
 
-    private volatile JsonCodec json;
+    private final JsonCodecReference json;
     private final List<String> command;
     private final MemberProbe probe;
 
@@ -95,7 +96,7 @@ public final class ZookeeperFlavorPlugin implements FlavorPlugin {
         if (healthTimeoutMillis <= 0) {
             throw new IllegalArgumentException("health.timeout.ms must be positive, not " + healthTimeoutMillis);
         }
-        this.json = json;
+        this.json = new JsonCodecReference(json);
         this.command = List.copyOf(command);
         this.probe = new MemberProbe(healthTimeoutMillis);
     }
@@ -108,7 +109,7 @@ public final class ZookeeperFlavorPlugin implements FlavorPlugin {
      */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setJson(JsonCodec json) {
-        this.json = json;
+        this.json.bind(json);
     }
 
     /**
@@ -117,18 +118,7 @@ public final class ZookeeperFlavorPlugin implements FlavorPlugin {
      * @param json the codec going away
      */
     void unsetJson(JsonCodec json) {
-        if (this.json == json) {
-            this.json = null;
-        }
-    }
-
-    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
-    private JsonCodec codec() throws PluginException {
-        JsonCodec codec = json;
-        if (codec == null) {
-            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
-        }
-        return codec;
+        this.json.unbind(json);
     }
 
     private static List<String> words(String command) {
@@ -138,12 +128,12 @@ public final class ZookeeperFlavorPlugin implements FlavorPlugin {
 
     @Override
     public void validate(RawJson properties, Allocation allocation) throws PluginException {
-        MemberProperties.parse(codec(), properties).checkLogicalIDs(allocation);
+        MemberProperties.parse(json.get(), properties).checkLogicalIDs(allocation);
     }
 
     @Override
     public InstanceSpec prepare(RawJson properties, InstanceSpec spec, Allocation allocation) throws PluginException {
-        MemberProperties member = MemberProperties.parse(codec(), properties);
+        MemberProperties member = MemberProperties.parse(json.get(), properties);
         List<String> ids = member.checkLogicalIDs(allocation);
         String self = spec.logicalID();
         if (self == null || self.isEmpty()) {
@@ -166,7 +156,7 @@ public final class ZookeeperFlavorPlugin implements FlavorPlugin {
 
     @Override
     public Health healthy(RawJson properties, Description instance) throws PluginException {
-        MemberProperties member = MemberProperties.parse(codec(), properties);
+        MemberProperties member = MemberProperties.parse(json.get(), properties);
         String address = instance.logicalID();
         try {
             member.checkAddress(address, "LogicalID");

@@ -2,6 +2,7 @@ package io.infrakit.instance.file;
 
 import io.infrakit.spi.InfrakitHome;
 import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.JsonCodecReference;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.instance.Description;
@@ -71,7 +72,7 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileInstancePlugin.class);
 
     private final Path dir;
-    private volatile JsonCodec json;
+    private final JsonCodecReference json;
     private final InstanceFiles files;
     private final InstanceIndex index = new InstanceIndex();
     private final IdLocks locks = new IdLocks(64);
@@ -103,7 +104,7 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
     /** As {@link #FileInstancePlugin(Path, JsonCodec)}; {@code watch = false} checks every file at every listing. */
     FileInstancePlugin(Path dir, JsonCodec json, boolean watch) throws IOException {
         this.dir = dir;
-        this.json = json;
+        this.json = new JsonCodecReference(json);
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
@@ -126,7 +127,7 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
      */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setJson(JsonCodec json) {
-        this.json = json;
+        this.json.bind(json);
     }
 
     /**
@@ -135,18 +136,7 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
      * @param json the codec going away
      */
     void unsetJson(JsonCodec json) {
-        if (this.json == json) {
-            this.json = null;
-        }
-    }
-
-    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
-    private JsonCodec codec() throws PluginException {
-        JsonCodec codec = json;
-        if (codec == null) {
-            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
-        }
-        return codec;
+        this.json.unbind(json);
     }
 
     /**
@@ -168,13 +158,13 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
     @Override
     public void validate(RawJson properties) throws PluginException {
         if (properties != null && !properties.json().strip().equals("null")) {
-            codec().decode(properties, Map.class);
+            json.get().decode(properties, Map.class);
         }
     }
 
     @Override
     public String provision(InstanceSpec spec) throws PluginException {
-        JsonCodec codec = codec();
+        JsonCodec codec = json.get();
         InstanceSpec s = spec == null ? new InstanceSpec(null, null, null, null, null) : spec;
         for (int attempt = 0; attempt < 10; attempt++) {
             String id = "instance-" + ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
@@ -197,7 +187,7 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
 
     @Override
     public void label(String instance, Map<String, String> labels) throws PluginException {
-        JsonCodec codec = codec();
+        JsonCodec codec = json.get();
         Path file = files.fileOf(instance);
         ReentrantLock lock = locks.of(instance);
         lock.lock();
@@ -243,7 +233,7 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
     @Override
     public List<Description> describeInstances(Map<String, String> tags) throws PluginException {
         // taken before any file is read: a missing codec must fail the call, never index a file as "not an instance"
-        JsonCodec codec = codec();
+        JsonCodec codec = json.get();
         try {
             directory.refresh(codec);
         } catch (IOException e) {

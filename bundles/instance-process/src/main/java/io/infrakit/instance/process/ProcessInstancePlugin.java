@@ -2,6 +2,7 @@ package io.infrakit.instance.process;
 
 import io.infrakit.spi.InfrakitHome;
 import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.JsonCodecReference;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.Tags;
@@ -115,7 +116,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
     }
 
     private final Path dir;
-    private volatile JsonCodec json;
+    private final JsonCodecReference json;
     private final Duration grace;
     private final ExitedInstances exited;
     /** IDs being provisioned: their directory may not have a state file yet. */
@@ -144,7 +145,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
      */
     public ProcessInstancePlugin(Path dir, JsonCodec json, Duration grace, int keepExited) throws IOException {
         this.dir = dir.toAbsolutePath().normalize();
-        this.json = json;
+        this.json = new JsonCodecReference(json);
         this.grace = grace;
         this.exited = new ExitedInstances(this.dir.resolve(EXITED), keepExited);
         if (!Files.isDirectory(this.dir)) {
@@ -160,7 +161,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
      */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setJson(JsonCodec json) {
-        this.json = json;
+        this.json.bind(json);
     }
 
     /**
@@ -169,18 +170,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
      * @param json the codec going away
      */
     void unsetJson(JsonCodec json) {
-        if (this.json == json) {
-            this.json = null;
-        }
-    }
-
-    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
-    private JsonCodec codec() throws PluginException {
-        JsonCodec codec = json;
-        if (codec == null) {
-            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
-        }
-        return codec;
+        this.json.unbind(json);
     }
 
     /**
@@ -194,12 +184,12 @@ public final class ProcessInstancePlugin implements InstancePlugin {
 
     @Override
     public void validate(RawJson properties) throws PluginException {
-        ProcessProperties.env(codec(), properties);
+        ProcessProperties.env(json.get(), properties);
     }
 
     @Override
     public String provision(InstanceSpec spec) throws PluginException {
-        JsonCodec codec = codec();
+        JsonCodec codec = json.get();
         InstanceSpec s = spec == null ? new InstanceSpec(null, null, null, null, null) : spec;
         Map<String, String> extraEnv = ProcessProperties.env(codec, s.properties());
         String id = null;
@@ -245,7 +235,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
 
     @Override
     public void label(String instance, Map<String, String> labels) throws PluginException {
-        JsonCodec codec = codec();
+        JsonCodec codec = json.get();
         Path home = homeOf(instance);
         InstanceState current = readState(codec, home);
         if (current == null) {
@@ -261,7 +251,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
     @Override
     public void destroy(String instance) throws PluginException {
         // without the codec the state (the pid) cannot be read: refuse rather than remove a running process's directory
-        JsonCodec codec = codec();
+        JsonCodec codec = json.get();
         Path home = homeOf(instance);
         InstanceState state = readState(codec, home);
         Optional<ProcessHandle> process = state == null ? Optional.empty() : state.process().flatMap(ProcessIdentity::handle);
@@ -285,7 +275,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
     @Override
     public List<Description> describeInstances(Map<String, String> tags) throws PluginException {
         // taken once, before any state is read: a missing codec must fail the call, not make every instance look ended
-        JsonCodec codec = codec();
+        JsonCodec codec = json.get();
         List<Description> found = new ArrayList<>();
         List<Path> ended = new ArrayList<>();
         try (DirectoryStream<Path> homes = Files.newDirectoryStream(dir)) {

@@ -2,6 +2,7 @@ package io.infrakit.instance.terraform;
 
 import io.infrakit.spi.InfrakitHome;
 import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.JsonCodecReference;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.Tags;
@@ -78,7 +79,7 @@ public final class TerraformInstancePlugin implements InstancePlugin {
     private static final Logger LOG = LoggerFactory.getLogger(TerraformInstancePlugin.class);
 
     private final Path dir;
-    private volatile JsonCodec json;
+    private final JsonCodecReference json;
     private final InstanceFiles files;
     private final Terraform terraform;
     private final LongSupplier clock;
@@ -111,7 +112,7 @@ public final class TerraformInstancePlugin implements InstancePlugin {
     public TerraformInstancePlugin(Path dir, JsonCodec json, String executable, Duration timeout, Map<String, String> env, LongSupplier clock)
             throws IOException {
         this.dir = dir.toAbsolutePath().normalize();
-        this.json = json;
+        this.json = new JsonCodecReference(json);
         this.clock = clock;
         if (!Files.isDirectory(this.dir)) {
             Files.createDirectories(this.dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -128,7 +129,7 @@ public final class TerraformInstancePlugin implements InstancePlugin {
      */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setJson(JsonCodec json) {
-        this.json = json;
+        this.json.bind(json);
     }
 
     /**
@@ -137,18 +138,7 @@ public final class TerraformInstancePlugin implements InstancePlugin {
      * @param json the codec going away
      */
     void unsetJson(JsonCodec json) {
-        if (this.json == json) {
-            this.json = null;
-        }
-    }
-
-    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
-    private JsonCodec codec() throws PluginException {
-        JsonCodec codec = json;
-        if (codec == null) {
-            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
-        }
-        return codec;
+        this.json.unbind(json);
     }
 
     /**
@@ -162,13 +152,13 @@ public final class TerraformInstancePlugin implements InstancePlugin {
 
     @Override
     public void validate(RawJson properties) throws PluginException {
-        ResourceProperties.parse(codec(), properties);
+        ResourceProperties.parse(json.get(), properties);
         terraform.resolve();
     }
 
     @Override
     public String provision(InstanceSpec spec) throws PluginException {
-        JsonCodec codec = codec();
+        JsonCodec codec = json.get();
         InstanceSpec s = spec == null ? new InstanceSpec(null, null, null, null, null) : spec;
         ResourceProperties p = ResourceProperties.parse(codec, s.properties());
         terraform.resolve();
@@ -194,7 +184,7 @@ public final class TerraformInstancePlugin implements InstancePlugin {
 
     @Override
     public void label(String instance, Map<String, String> labels) throws PluginException {
-        JsonCodec codec = codec();
+        JsonCodec codec = json.get();
         Path file = files.fileOf(instance);
         terraform.resolve();
         terraform.locked(() -> {
@@ -248,7 +238,7 @@ public final class TerraformInstancePlugin implements InstancePlugin {
     @Override
     public List<Description> describeInstances(Map<String, String> tags) throws PluginException {
         // taken before any file is read: a missing codec must fail the call, not skip every file as unreadable
-        JsonCodec codec = codec();
+        JsonCodec codec = json.get();
         List<Description> found = new ArrayList<>();
         for (InstanceFiles.Resource r : files.readAll(codec)) {
             if (Tags.matches(r.tags(), tags)) {

@@ -2,6 +2,7 @@ package io.infrakit.instance.vagrant;
 
 import io.infrakit.spi.InfrakitHome;
 import io.infrakit.spi.JsonCodec;
+import io.infrakit.spi.JsonCodecReference;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.instance.Description;
@@ -87,7 +88,7 @@ public final class VagrantInstancePlugin implements InstancePlugin {
     private static final Logger LOG = LoggerFactory.getLogger(VagrantInstancePlugin.class);
 
     private final MachineDirectories machines;
-    private volatile JsonCodec json;
+    private final JsonCodecReference json;
     private final VagrantCli vagrant;
     private final VagrantfileTemplate template;
     private final Duration upTimeout;
@@ -119,7 +120,7 @@ public final class VagrantInstancePlugin implements InstancePlugin {
     VagrantInstancePlugin(Path dir, JsonCodec json, VagrantCli vagrant, VagrantfileTemplate template, Duration upTimeout, Duration destroyTimeout)
             throws IOException {
         this.machines = new MachineDirectories(dir);
-        this.json = json;
+        this.json = new JsonCodecReference(json);
         this.vagrant = vagrant;
         this.template = template;
         this.upTimeout = upTimeout;
@@ -134,7 +135,7 @@ public final class VagrantInstancePlugin implements InstancePlugin {
      */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void setJson(JsonCodec json) {
-        this.json = json;
+        this.json.bind(json);
     }
 
     /**
@@ -143,28 +144,17 @@ public final class VagrantInstancePlugin implements InstancePlugin {
      * @param json the codec going away
      */
     void unsetJson(JsonCodec json) {
-        if (this.json == json) {
-            this.json = null;
-        }
-    }
-
-    /** The codec now; a clear error while there is none (the rpc bundle is stopped or being updated). */
-    private JsonCodec codec() throws PluginException {
-        JsonCodec codec = json;
-        if (codec == null) {
-            throw new PluginException("The JSON codec service is not available (is the infrakit rpc bundle running?)");
-        }
-        return codec;
+        this.json.unbind(json);
     }
 
     @Override
     public void validate(RawJson properties) throws PluginException {
-        VagrantProperties.parse(codec(), properties);
+        VagrantProperties.parse(json.get(), properties);
     }
 
     @Override
     public String provision(InstanceSpec spec) throws PluginException {
-        JsonCodec codec = codec();
+        JsonCodec codec = json.get();
         InstanceSpec s = spec == null ? new InstanceSpec(null, null, null, null, null) : spec;
         VagrantProperties properties = VagrantProperties.parse(codec, s.properties());
         if (s.logicalID() != null && !VagrantfileTemplate.isIpv4(s.logicalID())) {
@@ -204,7 +194,7 @@ public final class VagrantInstancePlugin implements InstancePlugin {
 
     @Override
     public void label(String instance, Map<String, String> labels) throws PluginException {
-        machines.label(codec(), instance, labels);
+        machines.label(json.get(), instance, labels);
     }
 
     @Override
@@ -226,7 +216,7 @@ public final class VagrantInstancePlugin implements InstancePlugin {
 
     @Override
     public List<Description> describeInstances(Map<String, String> tags) throws PluginException {
-        return machines.describe(codec(), tags);
+        return machines.describe(json.get(), tags);
     }
 
     /**
