@@ -17,7 +17,6 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TestWatcher;
-import org.junit.runner.Description;
 
 /**
  * Destroy is a persisted intention, end to end with {@code kill -9}: a group of 1,000 file instances
@@ -47,14 +46,7 @@ public class DestroyCrashIT {
     private InstanceFiles files;
 
     @Rule
-    public final TestWatcher dumpLogsOnFailure = new TestWatcher() {
-        @Override
-        protected void failed(Throwable e, Description description) {
-            if (node != null) {
-                System.err.println(node.logs());
-            }
-        }
-    };
+    public final TestWatcher dumpLogsOnFailure = KarafNode.logsOnFailure(() -> node);
 
     @Before
     public void setUp() throws Exception {

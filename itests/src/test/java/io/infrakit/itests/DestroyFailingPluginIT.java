@@ -20,7 +20,6 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TestWatcher;
-import org.junit.runner.Description;
 
 /**
  * Destroy is a persisted intention, through a failing instance plugin: the distribution's manager and group
@@ -53,14 +52,7 @@ public class DestroyFailingPluginIT {
     private final MemoryInstancePlugin instances = new MemoryInstancePlugin("mem-");
 
     @Rule
-    public final TestWatcher dumpLogsOnFailure = new TestWatcher() {
-        @Override
-        protected void failed(Throwable e, Description description) {
-            if (node != null) {
-                System.err.println(node.logs());
-            }
-        }
-    };
+    public final TestWatcher dumpLogsOnFailure = KarafNode.logsOnFailure(() -> node);
 
     @Before
     public void setUp() throws Exception {

@@ -71,14 +71,7 @@ public class FailedRolloutIT {
     private static final TagHealthFlavor FLAVOR = new TagHealthFlavor();
 
     @Rule
-    public final TestWatcher dumpLogsOnFailure = new TestWatcher() {
-        @Override
-        protected void failed(Throwable e, Description description) {
-            if (node != null) {
-                System.err.println(node.logs());
-            }
-        }
-    };
+    public final TestWatcher dumpLogsOnFailure = KarafNode.logsOnFailure(() -> node);
 
     @BeforeClass
     public static void startKaraf() throws Exception {

@@ -25,6 +25,25 @@ import java.util.concurrent.TimeUnit;
  */
 final class KarafNode implements AutoCloseable {
 
+    /**
+     * A rule printing a node's logs when a test fails.
+     *
+     * @param node the node, once there is one
+     * @return the rule
+     */
+    static org.junit.rules.TestWatcher logsOnFailure(java.util.function.Supplier<KarafNode> node) {
+        return new org.junit.rules.TestWatcher() {
+            @Override
+            protected void failed(Throwable e, org.junit.runner.Description description) {
+                KarafNode n = node.get();
+                if (n != null) {
+                    System.err.println(n.logs());
+                }
+            }
+        };
+    }
+
+
     /** First boot on two busy cores: up to ~25 s; a restart after kill -9 less. */
     static final Duration BOOT_WAIT = Duration.ofSeconds(90);
 

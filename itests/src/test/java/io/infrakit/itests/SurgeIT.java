@@ -18,7 +18,6 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TestWatcher;
-import org.junit.runner.Description;
 
 /**
  * Surge without churn, end to end on the distribution: a group of 6 file instances (instance-file and
@@ -43,14 +42,7 @@ public class SurgeIT {
     private KarafNode node;
 
     @Rule
-    public final TestWatcher dumpLogsOnFailure = new TestWatcher() {
-        @Override
-        protected void failed(Throwable e, Description description) {
-            if (node != null) {
-                System.err.println(node.logs());
-            }
-        }
-    };
+    public final TestWatcher dumpLogsOnFailure = KarafNode.logsOnFailure(() -> node);
 
     @Before
     public void setUp() throws Exception {
