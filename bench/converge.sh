@@ -36,6 +36,9 @@
 #   --set PID:KEY=VALUE  set KEY in etc/PID.cfg of the unpacked copy (repeatable), e.g.
 #                        --set io.infrakit.group:poll.interval.ms=500
 #   --dist FILE          the distribution to unpack (the newest karaf-assembly/target/*.tar.gz)
+#   --work DIR           where to make the temporary directory (/tmp); e.g. /dev/shm to keep the disk's
+#                        file system out of the figures (see docs/benchmarks.md: ext4 without a journal makes
+#                        creating files slow for minutes after many were deleted)
 #   --keep               keep the temporary directory (its path is printed)
 # Needs bash, curl, python3 (standard library only), tar and a JDK 17. Prints a Markdown table, also
 # saved under bench/target/results/.
@@ -43,7 +46,7 @@ set -euo pipefail
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
-REPS=3 IDLE=30 STEADY=5 POLL=20 TIMEOUT=900 QUIET_WAIT=0 KEEP=0 DIST=""
+REPS=3 IDLE=30 STEADY=5 POLL=20 TIMEOUT=900 QUIET_WAIT=0 KEEP=0 DIST="" WORK_BASE=/tmp
 SETS=() SIZES=()
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-2}"; }
 while (($#)); do
@@ -56,6 +59,7 @@ while (($#)); do
     --quiet-wait) QUIET_WAIT="$2"; shift 2 ;;
     --set) SETS+=("$2"); shift 2 ;;
     --dist) DIST="$2"; shift 2 ;;
+    --work) WORK_BASE="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
     -h|--help) usage 0 ;;
     -*) echo "unknown option $1" >&2; usage ;;
@@ -80,7 +84,8 @@ if [[ -z "${JAVA_HOME:-}" && -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ]]; 
   export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
 fi
 
-WORK="$(mktemp -d /tmp/ikconv.XXXXXX)"
+[[ -d "$WORK_BASE" ]] || { echo "no such directory: $WORK_BASE" >&2; exit 2; }
+WORK="$(mktemp -d "$WORK_BASE/ikconv.XXXXXX")"
 export INFRAKIT_HOME="$WORK/home"
 export INFRAKIT_PLUGINS_DIR="$WORK/p"
 mkdir -p "$INFRAKIT_HOME" "$INFRAKIT_PLUGINS_DIR"
@@ -162,6 +167,7 @@ COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 DIRTY="$(git -C "$ROOT" status --porcelain -- bundles features karaf-assembly 2>/dev/null | wc -l || echo 0)"
 SETTINGS="as shipped"
 ((${#SETS[@]})) && SETTINGS="$(printf '%s, ' "${SETS[@]}")" && SETTINGS="as shipped except ${SETTINGS%, }"
+SETTINGS="$SETTINGS; instance files on $(df -T "$WORK" | awk 'NR == 2 { print $2 " (" $7 ")" }')"
 mkdir -p "$BENCH_DIR/target/results"
 OUT="$BENCH_DIR/target/results/converge-$(date -u +%Y%m%dT%H%M%SZ).md"
 

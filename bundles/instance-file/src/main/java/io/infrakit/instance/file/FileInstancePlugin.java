@@ -119,6 +119,11 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
         }
     }
 
+    /** What keeps the listings in step with the directory (for tests). */
+    InstanceDirectory instanceDirectory() {
+        return directory;
+    }
+
     /**
      * Binds the JSON codec (a service of the rpc bundle); dynamic, so updating the rpc bundle does not
      * restart this plugin.

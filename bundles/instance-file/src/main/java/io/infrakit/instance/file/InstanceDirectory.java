@@ -6,16 +6,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,24 +24,29 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Keeps an {@link InstanceIndex} in step with its directory, whoever changes the files: this plugin, an
  * operator ({@code rm}, {@code cp}, an editor), another plugin on the same directory (a Go file plugin, a
- * second Karaf). {@link #refresh(JsonCodec)} runs before every listing and is cheap when nothing changed:
+ * second Karaf). {@link #refresh(JsonCodec)} runs before every listing; its cost grows with what changed,
+ * not with the files:
  *
  * <ol>
- * <li><b>The directory's own stamp</b>, one {@code stat}. Creating, deleting or renaming a file changes
- *     the directory's modification time in the same system call, so a listing right after an {@code rm}, a
- *     copy or an atomic replace sees it. Then every file is checked (a <b>full scan</b>: {@code stat} of each,
- *     and a read of those whose {@link FileStamp} changed). A modification time within {@link #RACY} of now
- *     cannot rule out a second change within the same tick of the file system's clock, so the next listing
- *     scans again until it is older.</li>
- * <li><b>Events.</b> A file written in place (a Go plugin's Label, {@code echo > file}) leaves the
- *     directory as it was; a {@link WatchService} (inotify on Linux) names it, within a millisecond or so,
- *     and it is read again even if its size and time look the same. Lost events ({@code OVERFLOW}) mean a
- *     full scan.</li>
+ * <li><b>Events.</b> A {@link DirectoryWatch} (inotify on Linux) names every file created, deleted, renamed
+ *     or written, usually within a millisecond; only those are checked ({@code stat}, and a read when their
+ *     {@link FileStamp} changed). A file written in place by someone else (a Go plugin's Label,
+ *     {@code echo > file}) is read again even if its size and time look the same. Lost events mean a full
+ *     scan.</li>
+ * <li><b>The directory's own stamp</b>, one {@code stat}, tells whether an event may still be on its way:
+ *     creating, deleting or renaming a file changes the directory's modification time in the same system
+ *     call. When it changed, the listing waits for a {@linkplain DirectoryWatch#awaitBarrier barrier}, after
+ *     which every change made before it is known: a listing right after an {@code rm}, a copy or an atomic
+ *     replace sees it, and a group growing by thousands of instances is listed without checking the
+ *     thousands already there. A modification time within {@link #RACY} of now cannot rule out a second
+ *     change within the same tick of the file system's clock, so the next listing waits for a barrier again
+ *     until it is older.</li>
  * <li><b>Files that hold no instance</b> (one still being written in place by {@code cp} or a Go plugin)
  *     are checked ({@code stat}) at every listing, so they are listed once complete.</li>
- * <li><b>A full scan</b> also at the start, every {@link #FULL_SCAN_INTERVAL} as a safety net (network file
- *     systems send no events for other machines' writes), and at every listing when the directory cannot be
- *     watched. Full scans remove stale temporary files.</li>
+ * <li><b>A full scan</b> ({@code stat} of every file) at the start, every {@link #FULL_SCAN_INTERVAL} as a
+ *     safety net (network file systems send no events for other machines' writes), after lost events, when
+ *     a barrier does not come within {@link #BARRIER_TIMEOUT}, and at every listing when the directory cannot
+ *     be watched. Stale temporary files are removed by full scans and when an event names them.</li>
  * </ol>
  *
  * A file is only (re)read and (re)indexed under its ID's lock, so a refresh never undoes a concurrent
@@ -69,6 +69,9 @@ final class InstanceDirectory implements AutoCloseable {
     /** As {@link #RACY} for file systems whose times are whole seconds (ext2/3 with small inodes, FAT: 2 s). */
     static final Duration RACY_WHOLE_SECONDS = Duration.ofSeconds(3);
 
+    /** How long a listing waits for a barrier before it checks every file instead. */
+    static final Duration BARRIER_TIMEOUT = Duration.ofSeconds(1);
+
     private final InstanceFiles files;
     private final InstanceIndex index;
     private final IdLocks locks;
@@ -77,12 +80,12 @@ final class InstanceDirectory implements AutoCloseable {
 
     private final ReentrantLock refreshing = new ReentrantLock();
     // all below guarded by refreshing
-    private WatchService watcher;
-    private WatchKey key;
+    private DirectoryWatch watcher;
     private boolean closed;
     private boolean watchFailed;
     private boolean scanned;
     private long lastFullScan;
+    private long fullScans;
     private Object dirKey;
     private long dirModified;
     private boolean dirRacy;
@@ -110,17 +113,34 @@ final class InstanceDirectory implements AutoCloseable {
     void refresh(JsonCodec json) throws IOException {
         refreshing.lock();
         try {
-            Set<String> changed = new HashSet<>();
-            Set<String> written = new HashSet<>();
-            boolean complete = drain(changed, written);
+            DirectoryWatch.Changes changes = watcher == null ? null : watcher.take();
             BasicFileAttributes attributes = Files.readAttributes(dir, BasicFileAttributes.class);
-            if (!complete || !scanned || System.nanoTime() - lastFullScan > FULL_SCAN_INTERVAL.toNanos()
-                    || !Objects.equals(attributes.fileKey(), dirKey) || dirRacy || modified(attributes) != dirModified) {
-                fullScan(json, attributes, written);
+            if (changes == null || !changes.complete() || !scanned || System.nanoTime() - lastFullScan > FULL_SCAN_INTERVAL.toNanos()
+                    || !Objects.equals(attributes.fileKey(), dirKey)) {
+                fullScan(json, attributes, changes);
                 return;
             }
-            for (String name : changed) {
-                check(json, name, written.contains(name));
+            if (dirRacy || modified(attributes) != dirModified) {
+                // Events of changes made before the stamp was read may still be on their way.
+                if (!watcher.awaitBarrier(BARRIER_TIMEOUT)) {
+                    fullScan(json, attributes, changes);
+                    return;
+                }
+                DirectoryWatch.Changes more = watcher.take();
+                if (!more.complete()) {
+                    fullScan(json, attributes, more);
+                    return;
+                }
+                changes.names().addAll(more.names());
+                changes.written().addAll(more.written());
+                recordStamp(attributes);
+            }
+            for (String name : changes.names()) {
+                if (InstanceFiles.isInstanceName(name)) {
+                    check(json, name, writtenByOthers(changes, name));
+                } else if (InstanceFiles.isTemporary(name)) {
+                    files.removeIfStale(name);
+                }
             }
             for (String name : index.others()) {
                 check(json, name, false);
@@ -131,52 +151,25 @@ final class InstanceDirectory implements AutoCloseable {
     }
 
     /**
-     * Takes the events that arrived since the last refresh.
-     *
-     * @return {@code false} if they cannot tell everything that changed (no watch, lost events)
+     * Tells whether a file was written in place by someone else: this plugin only writes a new file in place,
+     * once, and renames otherwise. Such a file may have been written within the clock tick of the last read,
+     * so it is read again whatever its stamp.
      */
-    private boolean drain(Set<String> changed, Set<String> written) {
-        if (watcher == null || key == null || !key.isValid()) {
-            return false;
-        }
-        boolean complete = true;
-        try {
-            WatchKey signalled;
-            while ((signalled = watcher.poll()) != null) {
-                for (WatchEvent<?> event : signalled.pollEvents()) {
-                    if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-                        complete = false;
-                        continue;
-                    }
-                    String name = event.context().toString();
-                    if (InstanceFiles.isInstanceName(name)) {
-                        changed.add(name);
-                        if (event.kind() == StandardWatchEventKinds.ENTRY_MODIFY && !files.createdHere(name)) {
-                            // Written in place by someone else (this plugin only writes a new file in place, once,
-                            // and renames otherwise), possibly within the clock tick of the last read: read it
-                            // again whatever its stamp.
-                            written.add(name);
-                        }
-                    }
-                }
-                complete &= signalled.reset();
-            }
-        } catch (ClosedWatchServiceException e) {
-            return false;
-        }
-        return complete;
+    private boolean writtenByOthers(DirectoryWatch.Changes changes, String name) {
+        return changes.written().contains(name) && !files.createdHere(name);
     }
 
     /**
-     * Checks every file (reading those whose stamp changed), removes stale temporary files, watches the
-     * directory again if need be, and records the directory's stamp taken before its names were listed.
+     * Checks every file (reading those whose stamp changed, and those {@code changes} say were written in
+     * place), removes stale temporary files, watches the directory again if need be, and records the
+     * directory's stamp taken before its names were listed.
      */
-    private void fullScan(JsonCodec json, BasicFileAttributes attributes, Set<String> written) throws IOException {
+    private void fullScan(JsonCodec json, BasicFileAttributes attributes, DirectoryWatch.Changes changes) throws IOException {
         long start = System.nanoTime();
-        if (!Objects.equals(attributes.fileKey(), dirKey) || key == null || !key.isValid()) {
+        if (!Objects.equals(attributes.fileKey(), dirKey) || watcher == null || !watcher.healthy()) {
             watch(); // before listing: a change made while the names are listed is then an event
         }
-        if (key == null || !key.isValid()) {
+        if (watcher == null) {
             files.forgetCreated(); // no events will come to consume them
         }
         List<String> names = new ArrayList<>();
@@ -195,7 +188,7 @@ final class InstanceDirectory implements AutoCloseable {
         for (String name : names) {
             InstanceIndex.Entry entry = index.get(name);
             known += entry == null ? 0 : 1;
-            boolean reread = written.contains(name);
+            boolean reread = changes != null && writtenByOthers(changes, name);
             if (reread || !unchanged(name, entry)) {
                 read += check(json, name, reread) ? 1 : 0;
             }
@@ -209,9 +202,9 @@ final class InstanceDirectory implements AutoCloseable {
             }
         }
         dirKey = attributes.fileKey();
-        dirModified = modified(attributes);
-        dirRacy = System.currentTimeMillis() - attributes.lastModifiedTime().toMillis() < racyMillis(dirModified);
+        recordStamp(attributes);
         scanned = true;
+        fullScans++;
         lastFullScan = System.nanoTime();
         LOG.debug("Checked the {} files of {} in {} ms, read {}", names.size(), dir, (lastFullScan - start) / 1_000_000, read);
     }
@@ -276,21 +269,24 @@ final class InstanceDirectory implements AutoCloseable {
         }
     }
 
+    /** Records the directory's stamp, read before the changes it covers were taken. */
+    private void recordStamp(BasicFileAttributes attributes) {
+        dirModified = modified(attributes);
+        dirRacy = System.currentTimeMillis() - attributes.lastModifiedTime().toMillis() < racyMillis(dirModified);
+    }
+
     private void watch() {
         closeWatcher();
         if (!watch || closed) {
             return;
         }
         try {
-            watcher = dir.getFileSystem().newWatchService();
-            key = dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
-                    StandardWatchEventKinds.ENTRY_MODIFY);
+            watcher = DirectoryWatch.of(dir);
             if (watchFailed) {
                 LOG.info("Watching {} again: listings no longer rescan the directory", dir);
                 watchFailed = false;
             }
         } catch (IOException | UnsupportedOperationException e) {
-            closeWatcher();
             if (!watchFailed) {
                 LOG.warn("Cannot watch {} ({}): every listing checks every file instead", dir, e.getMessage());
                 watchFailed = true;
@@ -300,14 +296,9 @@ final class InstanceDirectory implements AutoCloseable {
 
     private void closeWatcher() {
         if (watcher != null) {
-            try {
-                watcher.close();
-            } catch (IOException e) {
-                LOG.warn("Cannot close the watch of {}: {}", dir, e.getMessage());
-            }
+            watcher.close();
+            watcher = null;
         }
-        watcher = null;
-        key = null;
     }
 
     /** How long after its last change a directory with this modification time is racy. */
@@ -317,6 +308,26 @@ final class InstanceDirectory implements AutoCloseable {
 
     private static long modified(BasicFileAttributes attributes) {
         return attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+    }
+
+    /** How many times every file was checked (for tests). */
+    long fullScans() {
+        refreshing.lock();
+        try {
+            return fullScans;
+        } finally {
+            refreshing.unlock();
+        }
+    }
+
+    /** The private directory of the barriers, {@code null} when there is none (for tests). */
+    Path barrierDirectory() {
+        refreshing.lock();
+        try {
+            return watcher == null ? null : watcher.barrierDirectory();
+        } finally {
+            refreshing.unlock();
+        }
     }
 
     /** Stops watching; later refreshes scan every file. */

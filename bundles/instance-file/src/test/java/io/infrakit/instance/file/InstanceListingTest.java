@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Listings come from the index, and the index follows what others do to the directory. */
@@ -124,6 +126,74 @@ class InstanceListingTest {
         }
         Files.delete(dir.resolve(mine));
         assertEquals(List.of(), plugin.describeInstances(Map.of()));
+    }
+
+    @Test
+    void aChangingDirectoryIsFollowedThroughItsEventsWithoutCheckingEveryFile() throws Exception {
+        for (int i = 0; i < 1000; i++) {
+            Files.writeString(dir.resolve("instance-" + (1000 + i)), goFile("instance-" + (1000 + i), "old", "web"));
+        }
+        FileInstancePlugin plugin = plugin(true);
+        assertEquals(1, plugin.instanceDirectory().fullScans(), "the start checks every file");
+        List<String> mine = new ArrayList<>();
+        for (int round = 0; round < 50; round++) {
+            mine.add(plugin.provision(new InstanceSpec(null, Map.of("infrakit.group", "g"), null, null, null)));
+            String copied = "instance-" + (5000 + round);
+            Files.writeString(dir.resolve(copied), goFile(copied, "g", "web"));
+            assertEquals(Stream.concat(mine.stream(), Stream.of(copied)).sorted().toList(), ids(plugin, "g"), "round " + round);
+            putAtomically(copied, goFile(copied, "other", "web"));
+            Files.delete(dir.resolve("instance-" + (1000 + round)));
+            assertEquals(List.of(copied), ids(plugin, "other"), "round " + round);
+            assertEquals(1000 - round - 1, ids(plugin, "old").size(), "round " + round);
+            Files.delete(dir.resolve(copied));
+            assertEquals(List.of(), ids(plugin, "other"), "round " + round);
+        }
+        assertEquals(1, plugin.instanceDirectory().fullScans(), "no listing checked every file again");
+    }
+
+    @Test
+    void aBurstOfChangesBetweenTwoListingsIsListedCompletely() throws Exception {
+        FileInstancePlugin plugin = plugin(true);
+        assertEquals(List.of(), plugin.describeInstances(null));
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) { // far more events than the JDK keeps for a directory nobody asks
+            String id = "instance-" + (10_000 + i);
+            Files.writeString(dir.resolve(id), goFile(id, "g", "web"));
+            expected.add(id);
+            if (i % 3 == 0) {
+                expected.add(plugin.provision(new InstanceSpec(null, Map.of("infrakit.group", "g"), null, null, null)));
+            }
+        }
+        for (int i = 0; i < 3000; i += 2) {
+            Files.delete(dir.resolve("instance-" + (10_000 + i)));
+            expected.remove("instance-" + (10_000 + i));
+        }
+        assertEquals(expected.stream().sorted().toList(), ids(plugin, "g"));
+    }
+
+    @Test
+    void withoutItsBarrierDirectoryAListingChecksEveryFileAndMakesANewOne() throws Exception {
+        FileInstancePlugin plugin = plugin(true);
+        Path barriers = plugin.instanceDirectory().barrierDirectory();
+        assertTrue(Files.isDirectory(barriers));
+        Files.delete(barriers); // a cleaner of temporary files
+        String copied = "instance-7";
+        Files.writeString(dir.resolve(copied), goFile(copied, "g", "web"));
+        assertEquals(List.of(copied), ids(plugin, "g"));
+        assertEquals(2, plugin.instanceDirectory().fullScans(), "without a barrier, every file is checked");
+        assertTrue(Files.isDirectory(plugin.instanceDirectory().barrierDirectory()), "a new barrier directory");
+        Files.delete(dir.resolve(copied));
+        assertEquals(List.of(), ids(plugin, "g"));
+        assertEquals(2, plugin.instanceDirectory().fullScans(), "the new barriers serve again");
+    }
+
+    @Test
+    void closingRemovesTheBarrierDirectory() throws Exception {
+        FileInstancePlugin plugin = plugin(true);
+        Path barriers = plugin.instanceDirectory().barrierDirectory();
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(barriers)));
+        plugin.close();
+        assertFalse(Files.exists(barriers));
     }
 
     @Test
