@@ -116,7 +116,7 @@ public class FailedRolloutIT {
         Map<String, String> bad = Map.of(GROUP_TAG, group, TagHealthFlavor.HEALTH_TAG, "bad");
         Await.until(WAIT, "an instance of the new configuration is provisioned", () -> INSTANCES.provisioned(bad) >= 1);
         Await.until(WAIT, "DescribeGroup says RolloutFailed (or the failed configuration is provisioned again)",
-                () -> "RolloutFailed".equals(node.describe(group).path("Status").asText()) || INSTANCES.provisioned(bad) > 1);
+                () -> "Failed".equals(node.describe(group).path("Status").asText()) || INSTANCES.provisioned(bad) > 1);
         long provisions = INSTANCES.provisioned(members);
         assertNoProvisionFor(group, CYCLES, "after the rollout failed", provisions);
         assertEquals("the failed configuration was provisioned once, for the first member it replaced: " + provisionedOf(group),
@@ -227,7 +227,7 @@ public class FailedRolloutIT {
     /** DescribeGroup and global.config both say the rollout to {@code sha} failed. */
     private static void assertFailed(String group, String sha) throws Exception {
         JsonNode described = node.describe(group);
-        assertEquals(described.toString(), "RolloutFailed", described.path("Status").asText());
+        assertEquals(described.toString(), "Failed", described.path("Status").asText());
         assertFalse(described.toString(), described.path("Converged").asBoolean());
         assertTrue("the reason in Update: " + described, described.path("Update").asText().contains("The rollout to configuration " + sha + " failed")
                 && described.path("Update").asText().contains("stayed unhealthy"));

@@ -74,6 +74,11 @@ final class KarafNode implements AutoCloseable {
         configure("io.infrakit.group.cfg", "poll.interval.ms", Long.toString(pollMillis));
     }
 
+    /** @return the unpacked distribution (its {@code bin/}, {@code etc/}, {@code examples/}) */
+    Path distribution() {
+        return karaf.home();
+    }
+
     /** @return the plugins directory (sockets) */
     Path plugins() {
         return base.resolve("p");

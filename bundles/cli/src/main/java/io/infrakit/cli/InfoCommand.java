@@ -41,7 +41,8 @@ final class InfoCommand extends CommandGroup {
     }
 
     @Command(name = "api", description = "Show the interfaces the plugin implements (the Implements of its api.json)")
-    void api() throws PluginException {
+    void api(@Option(names = "--json", description = "Accepted for symmetry: the output is always JSON") boolean asJson)
+            throws PluginException {
         Plugins plugins = session.plugins();
         PluginName name = plugins.locate(plugin.required("plugin"));
         session.printJson(new Implements(plugins.handshake(name.name())), "");

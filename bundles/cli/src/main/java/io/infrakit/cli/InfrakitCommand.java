@@ -10,7 +10,8 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = VersionCommand.class,
         footer = {"", "Plugins directory: $INFRAKIT_PLUGINS_DIR, else $INFRAKIT_HOME/plugins (INFRAKIT_HOME defaults to ~/.infrakit)."},
         subcommands = {PluginCommand.class, GroupCommand.class, InstanceCommand.class, FlavorCommand.class,
-                ManagerCommand.class, InfoCommand.class, VersionCommand.class, HelpCommand.class})
+                ManagerCommand.class, InfoCommand.class, VersionCommand.class,
+                FirstVerbs.Watch.class, FirstVerbs.Update.class, FirstVerbs.Destroy.class, HelpCommand.class})
 final class InfrakitCommand extends CommandGroup {
 
     @Mixin

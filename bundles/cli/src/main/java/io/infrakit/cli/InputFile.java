@@ -2,7 +2,10 @@ package io.infrakit.cli;
 
 import com.fasterxml.jackson.core.JsonParser;
 
+import io.infrakit.rpc.wire.DecodeErrors;
 import io.infrakit.rpc.wire.Json;
+import io.infrakit.rpc.wire.StrictJson;
+import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 
 import java.io.IOException;
@@ -22,6 +25,8 @@ final class InputFile {
     /** The largest file accepted: as large as a request a plugin host accepts by default. */
     static final int MAX_BYTES = 4 * 1024 * 1024;
 
+    private static final String NOT_JSON = "not valid JSON";
+
     private final Path path;
 
     InputFile(Path path) {
@@ -40,7 +45,11 @@ final class InputFile {
     }
 
     /**
-     * The file's JSON value decoded as the wire protocol decodes it (Go field names, case-insensitive).
+     * The file's JSON value decoded as the wire protocol decodes it (Go field names, case-insensitive), but
+     * strictly, as what a user wrote: an unknown key (a typo such as {@code Propertes}) is refused with the key most
+     * likely meant, and every error has the JSON path from the file's root
+     * ({@code Invalid cattle.json: unknown key Propertes: did you mean Properties?}). Plugin {@code Properties} are
+     * left to the plugins that read them.
      *
      * @param <T> the type
      * @param type a record of the SPI, or an array of records
@@ -49,15 +58,16 @@ final class InputFile {
      */
     <T> T decode(Class<T> type) {
         byte[] bytes = checkedJson();
+        T value;
         try {
-            T value = Json.read(bytes, type);
-            if (value == null) {
-                throw new CliException("Invalid " + path + ": null, expected " + what(type));
-            }
-            return value;
-        } catch (IOException e) {
-            throw new CliException("Invalid " + path + ": " + Json.describe(e) + " (expected " + what(type) + ")", e);
+            value = StrictJson.read(bytes, type, "");
+        } catch (PluginException e) {
+            throw new CliException("Invalid " + path + ": " + e.getMessage());
         }
+        if (value == null) {
+            throw new CliException("Invalid " + path + ": null, expected " + what(type));
+        }
+        return value;
     }
 
     private static String what(Class<?> type) {
@@ -83,7 +93,9 @@ final class InputFile {
                         + p.currentTokenLocation().getLineNr() + ")");
             }
         } catch (IOException e) {
-            throw new CliException("Invalid JSON in " + path + ": " + Json.describe(e), e);
+            String reason = DecodeErrors.describe(e, "", bytes);
+            // "not valid JSON at line 1, column 9: ..." reads on from the file's name
+            throw new CliException("Invalid JSON in " + path + (reason.startsWith(NOT_JSON) ? reason.substring(NOT_JSON.length()) : ": " + reason), e);
         }
         return bytes;
     }

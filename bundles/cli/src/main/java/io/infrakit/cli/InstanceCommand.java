@@ -1,6 +1,7 @@
 package io.infrakit.cli;
 
 import io.infrakit.spi.PluginException;
+import io.infrakit.spi.instance.Description;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.instance.InstanceSpec;
 
@@ -53,9 +54,15 @@ final class InstanceCommand extends CommandGroup {
 
     @Command(name = "describe", description = "describe the instances")
     void describe(@Option(names = "--tags", paramLabel = "<k=v>", split = ",", description = "Tags to filter") List<String> tags,
-                  @Option(names = {"-q", "--quiet"}, description = "Print rows without column headers") boolean quiet)
+                  @Option(names = {"-q", "--quiet"}, description = "Print rows without column headers") boolean quiet,
+                  @Option(names = "--json", description = "Print the instances as JSON") boolean json)
             throws PluginException {
         InstancePlugin instances = instances();
-        Table.instances(session.out(), instances.describeInstances(TagArguments.parse(tags)), quiet);
+        List<Description> found = instances.describeInstances(TagArguments.parse(tags));
+        if (json) {
+            session.printJson(found, "");
+            return;
+        }
+        Table.instances(session.out(), found, quiet);
     }
 }

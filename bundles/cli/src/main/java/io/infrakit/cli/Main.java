@@ -1,5 +1,6 @@
 package io.infrakit.cli;
 
+import io.infrakit.ops.Pacing;
 import io.infrakit.spi.PluginException;
 
 import picocli.CommandLine;
@@ -49,7 +50,12 @@ public final class Main {
      * @return the exit status
      */
     public static int run(String[] args, Environment environment, PrintWriter out, PrintWriter err) {
-        try (Session session = new Session(environment, out, err)) {
+        return run(args, environment, out, err, Pacing.SYSTEM);
+    }
+
+    /** As {@link #run(String[], Environment, PrintWriter, PrintWriter)} with another clock (the tests'). */
+    static int run(String[] args, Environment environment, PrintWriter out, PrintWriter err, Pacing pacing) {
+        try (Session session = new Session(environment, out, err, pacing)) {
             return commandLine(session).execute(args);
         }
     }

@@ -33,9 +33,36 @@ final class ManagerCommand extends CommandGroup {
         this.session = session;
     }
 
+    /**
+     * One manager, as {@code manager status --json} prints it (the table's columns).
+     *
+     * @param name the manager
+     * @param role {@code LEADER}, {@code FOLLOWER} or {@code UNKNOWN}
+     * @param leader the leader's name when known, else {@code null}
+     * @param detail why the role is unknown, or the error of a manager that did not answer, else {@code null}
+     */
+    record Row(String name, String role, String leader, String detail) {
+    }
+
     @Command(name = "status", description = "status lists the managers (the plugins implementing Manager) and which one is the leader")
-    void status(@Option(names = {"-q", "--quiet"}, description = "Print rows without column headers") boolean quiet) {
+    void status(@Option(names = {"-q", "--quiet"}, description = "Print rows without column headers") boolean quiet,
+                @Option(names = "--json", description = "Print the managers as JSON (an empty array when there is none)") boolean asJson) {
         List<String> managers = managers(true);
+        List<Row> rows = new ArrayList<>();
+        for (String name : managers) {
+            try {
+                LeaderStatus status = status(name);
+                // over a socket a manager only says whether it leads: a leader's row names itself
+                String leader = status.isLeader() && status.leader() == null ? name : status.leader();
+                rows.add(new Row(name, status.role().name(), leader, status.detail()));
+            } catch (PluginException | RuntimeException e) {
+                rows.add(new Row(name, LeaderStatus.Role.UNKNOWN.name(), null, "error: " + oneLine(e)));
+            }
+        }
+        if (asJson) {
+            session.printJson(rows, "");
+            return;
+        }
         if (managers.isEmpty()) {
             if (!quiet) {
                 session.out().println(noManager());
@@ -46,15 +73,8 @@ final class ManagerCommand extends CommandGroup {
         if (!quiet) {
             table.row("NAME", "ROLE", "LEADER", "DETAIL");
         }
-        for (String name : managers) {
-            try {
-                LeaderStatus status = status(name);
-                // over a socket a manager only says whether it leads: a leader's row names itself
-                String leader = status.isLeader() && status.leader() == null ? name : status.leader();
-                table.row(name, status.role().name(), leader == null ? "-" : leader, status.detail() == null ? "-" : status.detail());
-            } catch (PluginException | RuntimeException e) {
-                table.row(name, LeaderStatus.Role.UNKNOWN.name(), "-", "error: " + oneLine(e));
-            }
+        for (Row row : rows) {
+            table.row(row.name(), row.role(), row.leader() == null ? "-" : row.leader(), row.detail() == null ? "-" : row.detail());
         }
     }
 
@@ -86,7 +106,8 @@ final class ManagerCommand extends CommandGroup {
     }
 
     @Command(name = "inspect", description = "inspect returns the plugin configurations known by the manager")
-    void inspect() throws PluginException {
+    void inspect(@Option(names = "--json", description = "Accepted for symmetry: the output is always JSON") boolean asJson)
+            throws PluginException {
         String manager = leader();
         List<GroupEntries.GroupEntry> entries = new ArrayList<>();
         for (GroupSpec spec : session.plugins().find(manager, GroupPlugin.class).inspectGroups()) {

@@ -1,11 +1,13 @@
 package io.infrakit.cli;
 
+import io.infrakit.spi.InterfaceSpec;
 import io.infrakit.spi.PluginException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code infrakit plugin}: the plugins in the plugins directory. */
@@ -21,21 +23,37 @@ final class PluginCommand extends CommandGroup {
         this.session = session;
     }
 
+    /**
+     * One plugin, as {@code plugin ls --json} prints it.
+     *
+     * @param name the plugin name (its socket's)
+     * @param listen the socket
+     * @param interfaces what it implements, from its handshake
+     */
+    record Row(String name, String listen, List<InterfaceSpec> interfaces) {
+    }
+
     @Command(name = "ls", description = "List available plugins")
-    void ls(@Option(names = {"-q", "--quiet"}, description = "Print rows without column headers") boolean quiet) {
+    void ls(@Option(names = {"-q", "--quiet"}, description = "Print rows without column headers") boolean quiet,
+            @Option(names = "--json", description = "Print the plugins, with the interfaces they implement, as JSON") boolean json) {
         Plugins plugins = session.plugins();
-        Table table = new Table(session.out(), 20);
-        if (!quiet) {
-            table.row("NAME", "LISTEN");
-        }
+        List<Row> rows = new ArrayList<>();
         for (String name : plugins.names()) {
             try {
-                plugins.handshake(name);
-                table.row(name, plugins.socket(name).toString());
+                rows.add(new Row(name, plugins.socket(name).toString(), plugins.handshake(name)));
             } catch (PluginException e) {
                 session.warn("Skipping " + plugins.socket(name) + ": " + e.getMessage());
             }
         }
+        if (json) {
+            session.printJson(rows, "");
+            return;
+        }
+        Table table = new Table(session.out(), 20);
+        if (!quiet) {
+            table.row("NAME", "LISTEN");
+        }
+        rows.forEach(row -> table.row(row.name(), row.listen()));
     }
 
     @Command(name = "start", description = "Start named plugins (not supported: plugins run in Karaf)")

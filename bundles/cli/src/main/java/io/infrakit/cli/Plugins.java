@@ -127,6 +127,18 @@ final class Plugins implements AutoCloseable {
     }
 
     /**
+     * Asks a plugin which interfaces it implements, waiting as long as a call may take: to choose between the
+     * interfaces of the plugin the command talks to (GroupControl or only Group).
+     *
+     * @param name a socket name
+     * @return the interfaces
+     * @throws PluginException if the plugin does not answer
+     */
+    List<InterfaceSpec> interfaces(String name) throws PluginException {
+        return client.handshake(socket(name));
+    }
+
+    /**
      * The socket of a plugin name.
      *
      * @param name a socket name

@@ -1,5 +1,6 @@
 package io.infrakit.cli;
 
+import io.infrakit.ops.Pacing;
 import io.infrakit.rpc.wire.WireJsonCodec;
 import io.infrakit.spi.JsonCodec;
 
@@ -16,12 +17,18 @@ final class Session implements AutoCloseable {
     private final PrintWriter out;
     private final PrintWriter err;
     private final JsonCodec json = new WireJsonCodec();
+    private final Pacing pacing;
     private Plugins plugins;
 
     Session(Environment environment, PrintWriter out, PrintWriter err) {
+        this(environment, out, err, Pacing.SYSTEM);
+    }
+
+    Session(Environment environment, PrintWriter out, PrintWriter err, Pacing pacing) {
         this.environment = environment;
         this.out = out;
         this.err = err;
+        this.pacing = pacing;
     }
 
     PrintWriter out() {
@@ -30,6 +37,24 @@ final class Session implements AutoCloseable {
 
     PrintWriter err() {
         return err;
+    }
+
+    /**
+     * The clock and pause of the verbs that wait or watch.
+     *
+     * @return the pacing
+     */
+    Pacing pacing() {
+        return pacing;
+    }
+
+    /**
+     * The wire protocol's JSON mapping, for the JSON output.
+     *
+     * @return the codec
+     */
+    JsonCodec json() {
+        return json;
     }
 
     /**
@@ -52,6 +77,15 @@ final class Session implements AutoCloseable {
      */
     void printJson(Object value, String prefix) {
         out.println(json.encodeIndented(value, prefix, "  "));
+    }
+
+    /**
+     * Prints a value as one compact line, for a stream of values ({@code events --follow --json}).
+     *
+     * @param value the value
+     */
+    void printJsonLine(Object value) {
+        out.println(json.encode(value).json());
     }
 
     /**

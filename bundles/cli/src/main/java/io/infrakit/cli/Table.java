@@ -11,7 +11,8 @@ import java.util.List;
  */
 final class Table {
 
-    private static final String NO_LOGICAL_ID = "  -   ";
+    /** What the LOGICAL column shows for cattle, as the original printed it. */
+    static final String NO_LOGICAL_ID = "  -   ";
 
     private final PrintWriter out;
     private final int[] widths;
@@ -41,6 +42,15 @@ final class Table {
             line.append('\t');
         }
         out.println(line.append(cells[widths.length]));
+    }
+
+    /**
+     * Prints one row.
+     *
+     * @param cells one more cell than there are widths
+     */
+    void row(List<String> cells) {
+        row(cells.toArray(String[]::new));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.infrakit.cli;
 
+import io.infrakit.ops.TestPacing;
 import io.infrakit.rpc.server.LocalPlugins;
 import io.infrakit.rpc.server.PluginHost;
 import io.infrakit.rpc.wire.Spi;
@@ -38,6 +39,8 @@ final class CliFixture implements AutoCloseable {
 
     private static final AtomicLong SERVICE_IDS = new AtomicLong(1);
 
+    /** The clock of the waiting and watching verbs: virtual, so that nothing sleeps. */
+    final TestPacing pacing = new TestPacing();
     final Path base;
     final Path dir;
     private final LocalPlugins local;
@@ -66,9 +69,13 @@ final class CliFixture implements AutoCloseable {
         return Files.writeString(base.resolve(name), content, StandardCharsets.UTF_8);
     }
 
-    /** Runs {@code infrakit args...} with INFRAKIT_PLUGINS_DIR pointing at this fixture's directory. */
+    /** Runs {@code infrakit args...} with INFRAKIT_PLUGINS_DIR pointing at this fixture's directory, on {@link #pacing}'s clock. */
     Run run(String... args) {
-        return runIn(new Environment(Map.of("INFRAKIT_PLUGINS_DIR", dir.toString()), "/nonexistent-home"), args);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Environment environment = new Environment(Map.of("INFRAKIT_PLUGINS_DIR", dir.toString()), "/nonexistent-home");
+        int status = Main.run(args, environment, new PrintWriter(out), new PrintWriter(err), pacing);
+        return new Run(status, out.toString(), err.toString());
     }
 
     static Run runIn(Environment environment, String... args) {

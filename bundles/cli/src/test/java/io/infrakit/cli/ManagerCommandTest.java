@@ -112,7 +112,7 @@ class ManagerCommandTest {
                 List.of("{\"Plugin\": \"group\", \"Properties\": {\"Properties\": {}}}", "Entry 1 of $: the group spec has no ID"),
                 List.of("{\"Plugin\": \"a b\", \"Properties\": {\"ID\": \"b\"}}", "Entry 1 of $: Invalid plugin name 'a b': use letters, "
                         + "digits, '.', '_' and '-' (at most 100, not starting with '.' or '-')"),
-                List.of(good.replace("\"a\"", "42"), "Entry 1 of $ is not a valid group spec: at ID: *"),
+                List.of(good.replace("\"a\"", "42"), "Entry 1 of $ is not a valid group spec: ID: expected a string, got 42*"),
                 List.of(good, "Entries 0 and 1 of $ both commit group a to plugin group"),
                 List.of("{\"Plugin\": \"nope\", \"Properties\": {\"ID\": \"b\"}}", "Entry 1 of $ (group b, plugin nope): Plugin not found: "
                         + "nope (looked up using nope in " + fx.dir + "); nothing committed"));

@@ -1,5 +1,7 @@
 package io.infrakit.group;
 
+import io.infrakit.spi.group.GroupEvent;
+
 import org.slf4j.Logger;
 
 import java.util.ArrayList;
@@ -8,14 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The actions of one batch (a cycle's creations, or its removals), logged as one line per action and reason
- * with the instances it concerned ({@code Group cattle: Provision 3 (the group has fewer than 5 members):
- * instance-1, instance-2, instance-3}), at most ten named: a group growing by ten thousand writes a line,
- * not ten thousand.
+ * The actions of one batch (a cycle's creations, or its removals), told as one event per action and reason
+ * with the instances it concerned ({@code Created 3 instances (the group has fewer than 5 members):
+ * instance-1, instance-2, instance-3}), at most ten named: a group growing by ten thousand records an event,
+ * not ten thousand. Drains are only logged (at debug): the destroy that follows is the event.
  */
 final class Actions {
-
-    private static final int NAMED = 10;
 
     private record Kind(String action, String reason) {
     }
@@ -26,15 +26,29 @@ final class Actions {
         batch.computeIfAbsent(new Kind(action, reason), k -> new ArrayList<>()).add(instance);
     }
 
-    /** Logs the batch and starts a new one. */
-    void log(Logger log, String group) {
+    /** Tells the batch and starts a new one. */
+    void flush(Events events, Logger log, String sha) {
         Map<Kind, List<String>> done;
         synchronized (this) {
             done = new LinkedHashMap<>(batch);
             batch.clear();
         }
-        done.forEach((kind, instances) -> log.info("Group {}: {} {} ({}): {}{}", group, kind.action(), instances.size(), kind.reason(),
-                String.join(", ", instances.subList(0, Math.min(NAMED, instances.size()))),
-                instances.size() > NAMED ? " and " + (instances.size() - NAMED) + " more" : ""));
+        done.forEach((kind, instances) -> {
+            String type = switch (kind.action()) {
+                case "Provision" -> GroupEvent.Type.INSTANCE_CREATED;
+                case "Destroy" -> GroupEvent.Type.INSTANCE_DESTROYED;
+                default -> null;
+            };
+            if (type == null) {
+                log.debug("{} {} ({}): {}", kind.action(), instances.size(), kind.reason(), Events.names(instances));
+                return;
+            }
+            String verb = type.equals(GroupEvent.Type.INSTANCE_CREATED) ? "Created" : "Destroyed";
+            String message = instances.size() == 1
+                    ? verb + " " + instances.get(0) + " (" + kind.reason() + ")"
+                    : verb + " " + instances.size() + " instances (" + kind.reason() + "): " + Events.names(instances);
+            events.emit(type, message, instances.size() == 1 ? instances.get(0) : null,
+                    type.equals(GroupEvent.Type.INSTANCE_CREATED) ? sha : null);
+        });
     }
 }

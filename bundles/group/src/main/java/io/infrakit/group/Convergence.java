@@ -56,9 +56,13 @@ final class Convergence {
             return phase == GroupState.Phase.RUNNING || phase == GroupState.Phase.ROLLING_BACK;
         }
 
-        /** {@link #sha} is a configuration whose rollout failed: its members are not healed. */
+        /**
+         * {@link #sha} is a configuration whose members are not healed: its rollout failed (replacing them would
+         * create the failing configuration again, in a loop), or is held (paused or stopped: its verdict is
+         * pending, and replacing its unhealthy members would churn until it is resumed).
+         */
         boolean failedConfiguration() {
-            return phase == GroupState.Phase.FAILED;
+            return phase == GroupState.Phase.FAILED || phase == GroupState.Phase.PAUSED || phase == GroupState.Phase.STOPPED;
         }
     }
 
@@ -130,7 +134,8 @@ final class Convergence {
         boolean converged = plan.remove.isEmpty() && scaled.create() == 0 && scaled.logicalIDs().isEmpty() && in.pending().isEmpty()
                 && progress.state() != Progress.State.RUNNING
                 && in.members().size() == in.properties().targetSize()
-                && in.members().stream().allMatch(m -> isAt(m, in.sha()) && (!in.properties().isQuorum() || m.logicalID() != null));
+                && in.members().stream().allMatch(m -> (isAt(m, in.sha()) || in.phase() == GroupState.Phase.STOPPED)
+                        && (!in.properties().isQuorum() || m.logicalID() != null));
         return new Decision(plan.remove, scaled.create(), scaled.logicalIDs(), progress, converged);
     }
 

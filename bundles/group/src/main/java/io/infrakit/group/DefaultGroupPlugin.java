@@ -6,7 +6,12 @@ import io.infrakit.spi.PluginException;
 import io.infrakit.spi.flavor.FlavorPlugin;
 import io.infrakit.spi.group.Fence;
 import io.infrakit.spi.group.GroupDescription;
+import io.infrakit.spi.group.GroupControl;
+import io.infrakit.spi.group.GroupEvent;
+import io.infrakit.spi.group.GroupJournal;
 import io.infrakit.spi.group.GroupPlugin;
+import io.infrakit.spi.group.GroupStatus;
+import io.infrakit.spi.group.Revision;
 import io.infrakit.spi.group.GroupSpec;
 import io.infrakit.spi.group.GroupState;
 import io.infrakit.spi.group.GroupStates;
@@ -46,9 +51,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * committing the same group adopts its instances by their tags and resumes its stored state (a rollout, a
  * destroy). Immediate, so that its groups keep converging while nothing holds the service.
  */
-@Component(service = GroupPlugin.class, configurationPid = DefaultGroupPlugin.PID, immediate = true)
+@Component(service = {GroupPlugin.class, GroupControl.class}, configurationPid = DefaultGroupPlugin.PID, immediate = true)
 @Designate(ocd = DefaultGroupPlugin.Config.class)
-public final class DefaultGroupPlugin implements GroupPlugin {
+public final class DefaultGroupPlugin implements GroupPlugin, GroupControl {
 
     /** The configuration PID. */
     public static final String PID = "io.infrakit.group";
@@ -100,6 +105,7 @@ public final class DefaultGroupPlugin implements GroupPlugin {
     private final JsonCodecReference json;
     private volatile GroupStates states;
     private volatile Fence fence;
+    private volatile GroupJournal journal;
 
     private final MemoryStates memory = new MemoryStates();
     private final Map<String, GroupSupervisor> groups = new ConcurrentHashMap<>();
@@ -192,6 +198,22 @@ public final class DefaultGroupPlugin implements GroupPlugin {
         }
     }
 
+    /**
+     * The journal of the groups' events.
+     *
+     * @param journal the journal
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void setJournal(GroupJournal journal) {
+        this.journal = journal;
+    }
+
+    void unsetJournal(GroupJournal journal) {
+        if (this.journal == journal) {
+            this.journal = null;
+        }
+    }
+
     /** Stops every group's loop; instances are left as they are. */
     @Deactivate
     public void close() {
@@ -208,9 +230,24 @@ public final class DefaultGroupPlugin implements GroupPlugin {
 
     @Override
     public String commitGroup(GroupSpec spec, boolean pretend) throws PluginException {
+        return commit(spec, pretend, Source.API);
+    }
+
+    @Override
+    public String commit(GroupSpec spec, boolean pretend, String source) throws PluginException {
+        // a stored group resumed by the manager was accepted once: a key unknown to this version does not lose it
+        String plan = plan(spec, pretend, !Source.LEADER.equals(source));
+        if (!pretend) {
+            events(spec.id()).emit(GroupEvent.of(spec.id(), GroupEvent.Type.COMMITTED, "Committed (" + plan + ")", null,
+                    groups.containsKey(spec.id()) ? groups.get(spec.id()).desired().sha() : null).withSource(source));
+        }
+        return plan;
+    }
+
+    private String plan(GroupSpec spec, boolean pretend, boolean strict) throws PluginException {
         String id = spec == null ? "" : spec.id();
         checkId(id);
-        GroupSupervisor.Desired desired = resolve(spec);
+        GroupSupervisor.Desired desired = resolve(spec, strict);
         GroupProperties properties = desired.properties();
         properties.checkSize(maxSize);
         FlavorPlugin flavor = calls.flavor(properties.flavor().plugin());
@@ -253,8 +290,8 @@ public final class DefaultGroupPlugin implements GroupPlugin {
         if (pretend) {
             return state.destroying() ? "Group '" + id + "' is being destroyed" : Plans.manage(desired.properties());
         }
-        GroupSupervisor supervisor = new GroupSupervisor(id, state, calls, settings, workers, this::states, this::resolve,
-                () -> groups.remove(id));
+        GroupSupervisor supervisor = new GroupSupervisor(id, state, calls, settings, workers, this::states, stored -> resolve(stored, false),
+                () -> groups.remove(id), events(id));
         supervisor.commit(desired);
         groups.put(id, supervisor);
         if (state.destroying()) {
@@ -272,6 +309,7 @@ public final class DefaultGroupPlugin implements GroupPlugin {
             groups.remove(id, supervisor);
             supervisor.stop();
             memory.destroyed(id);
+            events(id).emit(GroupEvent.Type.FREED, "Freed: no longer managed here; the instances are left as they are", null, null);
         } finally {
             lock.unlock();
         }
@@ -305,6 +343,58 @@ public final class DefaultGroupPlugin implements GroupPlugin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public List<GroupStatus> status(String id) throws PluginException {
+        if (id == null || id.isEmpty()) {
+            return groups.values().stream().map(g -> g.status(false)).sorted(Comparator.comparing(GroupStatus::id)).toList();
+        }
+        return List.of(watched(id).status(true));
+    }
+
+    @Override
+    public List<GroupEvent> events(String id, long after, int limit, long waitMillis) throws PluginException {
+        GroupJournal j = journal;
+        if (j == null) {
+            throw new PluginException("The group events journal is not available");
+        }
+        try {
+            return j.read(id == null ? "" : id, after, limit, waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PluginException("Interrupted while waiting for events of group '" + id + "'");
+        }
+    }
+
+    @Override
+    public List<Revision> history(String id) throws PluginException {
+        throw new PluginException("Revisions are kept by the manager: ask the 'group' plugin (this is the stateless group plugin)");
+    }
+
+    @Override
+    public String rollback(String id, int revision, String source) throws PluginException {
+        throw new PluginException("Revisions are kept by the manager: ask the 'group' plugin (this is the stateless group plugin)");
+    }
+
+    @Override
+    public String pause(String id, String source) throws PluginException {
+        return watched(id).pause(source);
+    }
+
+    @Override
+    public String resume(String id, String source) throws PluginException {
+        return watched(id).resume(source);
+    }
+
+    @Override
+    public String stop(String id, String source) throws PluginException {
+        return watched(id).stopRollout(source);
+    }
+
+    /** Where a group's events go. */
+    private Events events(String id) {
+        return new Events(id, () -> journal);
     }
 
     @Override
@@ -355,9 +445,10 @@ public final class DefaultGroupPlugin implements GroupPlugin {
         }
     }
 
-    private GroupSupervisor.Desired resolve(GroupSpec spec) throws PluginException {
+    /** A spec's properties, strictly checked unless it was accepted once already ({@code strict} false). */
+    private GroupSupervisor.Desired resolve(GroupSpec spec, boolean strict) throws PluginException {
         JsonCodec codec = json.get();
-        GroupProperties properties = GroupProperties.parse(spec.properties(), codec);
+        GroupProperties properties = GroupProperties.parse(spec.properties(), codec, strict);
         return new GroupSupervisor.Desired(spec, properties, ConfigSha.of(properties, codec));
     }
 

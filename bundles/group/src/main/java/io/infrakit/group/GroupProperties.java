@@ -58,8 +58,15 @@ public record GroupProperties(PluginSpec instance, PluginSpec flavor, Allocation
         }
     }
 
+    /** The JSON path of the group's properties in a group spec, which every message starts with. */
+    static final String PATH = "Properties";
+
     /**
-     * Decodes and checks group properties, with the original's error messages.
+     * Decodes and checks group properties strictly: an unknown key (a typo such as {@code Updte}) is refused with
+     * the closest known key, a value of the wrong type with its JSON path, what was expected and what was found
+     * ({@code Properties.Allocation.Size: expected a whole number, got "three"}). The instance's and flavor's own
+     * {@code Properties} are not looked into here: their plugins check them in Validate. The checks of the
+     * allocation keep the original's messages.
      *
      * @param properties the group's properties
      * @param json the JSON codec
@@ -67,7 +74,22 @@ public record GroupProperties(PluginSpec instance, PluginSpec flavor, Allocation
      * @throws PluginException if they are invalid
      */
     public static GroupProperties parse(RawJson properties, JsonCodec json) throws PluginException {
-        GroupProperties p = json.decode(properties, GroupProperties.class);
+        return parse(properties, json, true);
+    }
+
+    /**
+     * Decodes and checks group properties; leniently (unknown keys ignored, as before they were checked) for
+     * a spec that was accepted once and is read again: a stored group resumed after a restart or by a new
+     * leader, the stable configuration of a rollback.
+     *
+     * @param properties the group's properties
+     * @param json the JSON codec
+     * @param strict whether unknown keys are refused
+     * @return the parsed properties
+     * @throws PluginException if they are invalid
+     */
+    public static GroupProperties parse(RawJson properties, JsonCodec json, boolean strict) throws PluginException {
+        GroupProperties p = strict ? json.decodeStrict(properties, GroupProperties.class, PATH) : json.decode(properties, GroupProperties.class);
         if (p == null) {
             p = new GroupProperties(null, null, null, null);
         }
@@ -86,15 +108,22 @@ public record GroupProperties(PluginSpec instance, PluginSpec flavor, Allocation
             }
         }
         UpdatePolicy update = p.update() == null ? UpdatePolicy.DEFAULT : p.update();
-        if (update.maxUnavailable() < 0 || update.maxSurge() < 0 || update.minHealthySeconds() < 0 || update.unhealthySeconds() < 0
-                || update.healthTimeoutSeconds() <= 0) {
-            throw new PluginException("Update settings must not be negative, and HealthTimeoutSeconds must be positive: " + update);
-        }
+        atLeast("MaxUnavailable", update.maxUnavailable(), 0);
+        atLeast("MaxSurge", update.maxSurge(), 0);
+        atLeast("MinHealthySeconds", update.minHealthySeconds(), 0);
+        atLeast("HealthTimeoutSeconds", update.healthTimeoutSeconds(), 1);
+        atLeast("UnhealthySeconds", update.unhealthySeconds(), 0);
         if (update.maxUnavailable() == 0 && (update.maxSurge() == 0 || byIds)) {
             throw new PluginException("Update.MaxUnavailable 0 needs a MaxSurge above 0 (and a Size allocation), or no update could ever proceed");
         }
         return new GroupProperties(p.instance() == null ? new PluginSpec("", null) : p.instance(),
                 p.flavor() == null ? new PluginSpec("", null) : p.flavor(), allocation, update);
+    }
+
+    private static void atLeast(String key, int value, int least) throws PluginException {
+        if (value < least) {
+            throw new PluginException(PATH + ".Update." + key + ": expected a whole number of " + least + " or more, got " + value);
+        }
     }
 
     /**

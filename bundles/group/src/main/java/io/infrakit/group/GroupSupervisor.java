@@ -2,7 +2,10 @@ package io.infrakit.group;
 
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.flavor.FlavorPlugin;
+import io.infrakit.spi.flavor.Health;
 import io.infrakit.spi.group.GroupDescription;
+import io.infrakit.spi.group.GroupEvent;
+import io.infrakit.spi.group.GroupStatus;
 import io.infrakit.spi.group.GroupSpec;
 import io.infrakit.spi.group.GroupState;
 import io.infrakit.spi.group.GroupState.Phase;
@@ -15,11 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,6 +33,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Keeps one group converged, on a thread of its own, so nothing one group's plugins do can delay another
@@ -82,6 +88,8 @@ final class GroupSupervisor {
     private final Supplier<GroupStates> states;
     private final Resolver resolver;
     private final Runnable onGone;
+    private final Events events;
+    private final Object persisting = new Object();
     private final ScheduledExecutorService loop;
     private final CompletableFuture<Void> gone = new CompletableFuture<>();
 
@@ -99,6 +107,9 @@ final class GroupSupervisor {
     private final HealthChecks health = new HealthChecks();
     private final Actions actions = new Actions();
     private final Unconfirmed unconfirmed = new Unconfirmed();
+    private final Set<String> removedHere = ConcurrentHashMap.newKeySet();
+    private Set<String> known = Set.of();
+    private int lastUpdatedCount = -1;
     private long cycle;
     private int provisionFailures;
     private long nextProvisionMillis;
@@ -111,9 +122,16 @@ final class GroupSupervisor {
     private volatile boolean converged;
     private volatile boolean blocked;
     private volatile boolean started;
+    private volatile boolean erring;
+    private volatile boolean backoffReset;
+    private volatile Snapshot snapshot;
+
+    /** What the last cycle saw: the members and their health, for {@link #status}. */
+    private record Snapshot(List<Description> members, Map<String, String> health) {
+    }
 
     GroupSupervisor(String id, GroupState initial, PluginCalls calls, Settings settings, ExecutorService workers,
-                    Supplier<GroupStates> states, Resolver resolver, Runnable onGone) {
+                    Supplier<GroupStates> states, Resolver resolver, Runnable onGone, Events events) {
         this.id = id;
         this.state = initial;
         this.destroying = initial.destroying();
@@ -123,6 +141,7 @@ final class GroupSupervisor {
         this.states = states;
         this.resolver = resolver;
         this.onGone = onGone;
+        this.events = events;
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "infrakit-group-" + id);
             t.setDaemon(true);
@@ -135,15 +154,90 @@ final class GroupSupervisor {
      * configuration of the latest rollout changes nothing about it (see {@link Rollouts}).
      */
     void commit(Desired next) {
+        String started = null;
         synchronized (this) {
             String current = desired == null ? null : target().sha();
             GroupState after = Rollouts.onCommit(state, next.sha(), current, settings.clock().getAsLong());
+            if (after != state && current != null && !current.equals(next.sha())) {
+                started = after.rollout().phase() == Phase.PAUSED
+                        ? "Configuration " + next.sha() + " committed while paused: its rollout waits for a resume"
+                        : "Rolling out configuration " + next.sha() + " (from " + current + ")";
+            }
             stateDirty |= after != state;
+            if (current == null || !current.equals(next.sha())) {
+                backoffReset = true; // a new configuration is not held back by the last one's failures
+            }
             state = after;
             desired = next;
             halted = null;
         }
+        if (started != null) {
+            events.emit(GroupEvent.Type.ROLLOUT_STARTED, started, null, next.sha());
+        }
         kick();
+    }
+
+    /**
+     * Holds the rollout where it is (see {@link Rollouts#pause}).
+     *
+     * @return what happened, in words
+     * @throws PluginException if the group is being destroyed or paused already
+     */
+    String pause(String source) throws PluginException {
+        return hold("pause", source, s -> Rollouts.pause(s, target().sha(), -1, settings.clock().getAsLong()),
+                GroupEvent.Type.ROLLOUT_PAUSED, "Paused: no member is replaced until the rollout is resumed");
+    }
+
+    /**
+     * Ends the rollout where it is (see {@link Rollouts#stop}).
+     *
+     * @return what happened, in words
+     * @throws PluginException if no rollout runs
+     */
+    String stopRollout(String source) throws PluginException {
+        return hold("stop", source, s -> Rollouts.stop(s, -1), GroupEvent.Type.ROLLOUT_STOPPED,
+                "Stopped the rollout: the members keep the configurations they have");
+    }
+
+    /**
+     * Moves a paused or stopped rollout on.
+     *
+     * @return what happened, in words
+     * @throws PluginException if it is neither paused nor stopped
+     */
+    String resume(String source) throws PluginException {
+        return hold("resume", source, Rollouts::resume, GroupEvent.Type.ROLLOUT_RESUMED, "Resumed the rollout");
+    }
+
+    private String hold(String verb, String source, UnaryOperator<GroupState> change, String type, String message) throws PluginException {
+        String sha;
+        GroupState before;
+        synchronized (this) {
+            if (destroying) {
+                throw new PluginException("Cannot " + verb + " group " + id + ": it is being destroyed");
+            }
+            try {
+                before = state;
+                state = change.apply(state);
+            } catch (IllegalStateException e) {
+                throw new PluginException("Cannot " + verb + " group " + id + ": " + e.getMessage());
+            }
+            stateDirty = true;
+            sha = state.rollout().target();
+        }
+        try {
+            persist(); // before answering: a pause, resume or stop survives a crash right after it
+        } catch (PluginException e) {
+            synchronized (this) {
+                if (state.rollout() != null && state.rollout().target().equals(sha)) {
+                    state = before;
+                }
+            }
+            throw new PluginException("Cannot " + verb + " group " + id + ": " + e.getMessage(), e);
+        }
+        events.emit(GroupEvent.of(id, type, message + " (configuration " + sha + ")", null, sha).withSource(source));
+        kick();
+        return message;
     }
 
     /**
@@ -153,12 +247,17 @@ final class GroupSupervisor {
      * @return completed once the group is gone
      */
     CompletableFuture<Void> destroy() {
+        boolean first;
         synchronized (this) {
-            if (!state.destroying()) {
+            first = !state.destroying();
+            if (first) {
                 state = state.toDestroy();
                 stateDirty = true;
             }
             destroying = true;
+        }
+        if (first) {
+            events.emit(GroupEvent.Type.DESTROYING, "Destroying the group: every member is drained and destroyed", null, null);
         }
         kick();
         return gone;
@@ -253,26 +352,36 @@ final class GroupSupervisor {
             } else {
                 convergeCycle();
             }
+            if (blocked) {
+                events.emit(GroupEvent.Type.PLUGIN_BACK, "The plugins are back: converging again", null, null);
+            }
             blocked = false;
         } catch (PluginCalls.MissingPluginException e) {
             if (!e.getMessage().equals(lastError)) {
-                LOG.warn("Group {}: {}; doing nothing until it is back", id, e.getMessage());
+                events.emit(GroupEvent.Type.PLUGIN_MISSING, e.getMessage() + "; doing nothing until it is back", null, null);
             }
             lastError = e.getMessage();
             converged = false;
             blocked = true;
         } catch (PluginException e) {
+            if (!e.getMessage().equals(lastError) || !erring) {
+                events.emit(GroupEvent.Type.ERROR, e.getMessage(), null, null);
+            }
             lastError = e.getMessage();
             converged = false;
             failed = true;
-            LOG.warn("Group {}: {}", id, e.getMessage());
         } catch (Throwable t) { // an Error too: the loop must go on, and say why it is stuck
             LOG.error("Group {}: the convergence cycle failed", id, t);
-            lastError = "internal error: " + t;
+            String message = "internal error: " + t;
+            if (!message.equals(lastError)) {
+                events.emit(GroupEvent.Type.ERROR, "The convergence cycle failed: " + t, null, null);
+            }
+            lastError = message;
             converged = false;
             failed = true;
         } finally {
             started = true;
+            erring = failed;
         }
         long delay;
         synchronized (this) {
@@ -283,23 +392,28 @@ final class GroupSupervisor {
         schedule(delay);
     }
 
-    /** Keeps the state if it changed; a failure is retried at the next cycle. */
+    /**
+     * Keeps the state if it changed; a failure is retried at the next cycle. One save at a time, each of the
+     * state as it is then, so a slower save of an older state never lands after a newer one.
+     */
     private void persist() throws PluginException {
-        GroupState s;
-        synchronized (this) {
-            if (!stateDirty) {
-                return;
+        synchronized (persisting) {
+            GroupState s;
+            synchronized (this) {
+                if (!stateDirty) {
+                    return;
+                }
+                s = state;
             }
-            s = state;
-        }
-        GroupStates store = states.get();
-        calls.call("Saving the state of group " + id, () -> {
-            store.save(id, s);
-            return null;
-        });
-        synchronized (this) {
-            if (state == s) {
-                stateDirty = false;
+            GroupStates store = states.get();
+            calls.call("Saving the state of group " + id, () -> {
+                store.save(id, s);
+                return null;
+            });
+            synchronized (this) {
+                if (state == s) {
+                    stateDirty = false;
+                }
             }
         }
     }
@@ -318,25 +432,52 @@ final class GroupSupervisor {
         InstancePlugin instance = calls.instance(p.instance().plugin());
         FlavorPlugin flavor = calls.flavor(p.flavor().plugin());
         List<Description> members = list(instance, p);
-        confirm(instance, p, members, now);
+        List<String> lost = lost(members);
+        confirm(instance, p, members, now, lost);
         health.check(jobs, calls, flavor, p, members, now, this::halting);
+        snapshot(members);
 
+        s = countHeld(s, members, t);
         GroupState.Rollout r = s.rollout();
         Phase phase = r == null ? null : r.phase();
+        if (r != null && r.isHeld() && r.resumeTo() != Phase.RUNNING && r.resumeTo() != Phase.ROLLING_BACK) {
+            phase = r.resumeTo(); // paused while no rollout ran: decided as it was, the next rollout is what is held
+        }
         Convergence.Decision decision = Convergence.decide(new Convergence.Input(p, t.sha(), members, health::get, unconfirmed.byId(),
                 phase, r == null ? now : r.startedMillis(), now, settings.unhealthyGraceMillis()));
+        boolean wasConverged = converged;
         converged = decision.converged(); // before the phase moves on, so a describe never sees the new phase unconverged
         judged(s, decision.progress(), d, now);
 
         List<String> errors = new ArrayList<>();
-        remove(instance, flavor, p, decision.remove(), errors);
-        create(instance, flavor, t, decision, phase == Phase.FAILED, now, errors);
+        remove(instance, flavor, p, decision.remove(), errors, t.sha());
+        create(instance, flavor, t, s, members, decision, phase == Phase.FAILED, creationReason(decision, lost, r, phase, t), now, errors);
         persist();
         converged = decision.converged();
+        progressed(r, members, t);
+        if (converged && !wasConverged) {
+            events.emit(GroupEvent.Type.CONVERGED, "Converged: " + members.size() + " members with configuration " + t.sha(), null, t.sha());
+        }
         lastError = errors.isEmpty() ? null : String.join("; ", errors);
         if (!errors.isEmpty() && halted == null) {
             throw new PluginException(lastError); // backs the loop off
         }
+    }
+
+    /** A rollout held since the last cycle: how many members it keeps at its configuration, from this listing. */
+    private GroupState countHeld(GroupState s, List<Description> members, Desired t) {
+        GroupState next = Rollouts.counted(s, (int) members.stream().filter(m -> Convergence.isAt(m, t.sha())).count());
+        if (next == s) {
+            return s;
+        }
+        synchronized (this) {
+            if (state != s) {
+                return s; // changed meanwhile: counted at the next cycle
+            }
+            state = next;
+            stateDirty = true;
+        }
+        return next;
     }
 
     /** Moves the rollout on after a judgement, and says so. */
@@ -363,10 +504,12 @@ final class GroupSupervisor {
         }
         GroupState.Rollout r = next.rollout();
         switch (r.phase()) {
-            case DONE -> LOG.info("Group {}: every member has configuration {}", id, r.target());
-            case FAILED -> LOG.warn("Group {}: the rollout to {} failed: {}", id, r.target(), r.reason());
-            case ROLLING_BACK -> LOG.warn("Group {}: the rollout to {} failed ({}); rolling back to {}", id, r.target(), r.reason(), stableSha);
-            case ROLLED_BACK -> LOG.info("Group {}: rolled back to {}", id, stableSha);
+            case DONE -> events.emit(GroupEvent.Type.ROLLOUT_COMPLETED, "Every member has configuration " + r.target(), null, r.target());
+            case FAILED -> events.emit(GroupEvent.Type.ROLLOUT_FAILED, "The rollout to configuration " + r.target() + " failed: " + r.reason(),
+                    null, r.target());
+            case ROLLING_BACK -> events.emit(GroupEvent.Type.ROLLBACK_STARTED, "The rollout to configuration " + r.target() + " failed ("
+                    + r.reason() + "); rolling back to " + stableSha, null, stableSha);
+            case ROLLED_BACK -> events.emit(GroupEvent.Type.ROLLED_BACK, "Rolled back to configuration " + stableSha, null, stableSha);
             default -> { }
         }
     }
@@ -377,7 +520,8 @@ final class GroupSupervisor {
     }
 
     /** Confirms creations, and looks into those a listing leaves out (see {@link Unconfirmed}). */
-    private void confirm(InstancePlugin instance, GroupProperties p, List<Description> members, long now) throws PluginException {
+    private void confirm(InstancePlugin instance, GroupProperties p, List<Description> members, long now, List<String> lost)
+            throws PluginException {
         List<String> overdue = unconfirmed.listed(members, cycle, now, settings.pendingTimeoutMillis());
         if (overdue.isEmpty()) {
             return;
@@ -392,17 +536,25 @@ final class GroupSupervisor {
                     + ") with tag " + ConfigSha.GROUP_TAG + "=" + id + "; creating no more until the group is committed again";
             LOG.error("Group {}: {}", id, halted);
         }
-        overdue.stream().filter(i -> !everything.contains(i))
-                .forEach(i -> LOG.info("Group {}: {} is gone before any listing showed it; replacing it", id, i));
+        List<String> gone = overdue.stream().filter(i -> !everything.contains(i)).toList();
+        if (!gone.isEmpty()) {
+            lost.addAll(gone);
+            events.emit(GroupEvent.Type.INSTANCE_LOST, (gone.size() == 1 ? gone.get(0) + " is" : Events.names(gone) + " are")
+                    + " gone before any listing showed " + (gone.size() == 1 ? "it" : "them"), gone.size() == 1 ? gone.get(0) : null, null);
+        }
     }
 
-    private void remove(InstancePlugin instance, FlavorPlugin flavor, GroupProperties p, List<Convergence.Removal> removals, List<String> errors) {
+    private void remove(InstancePlugin instance, FlavorPlugin flavor, GroupProperties p, List<Convergence.Removal> removals, List<String> errors,
+                        String sha) {
+        if (removals.isEmpty()) {
+            return;
+        }
         Jobs.Errors e = jobs.run(removals.size(), i -> () -> {
             Convergence.Removal r = removals.get(i);
             return destroyOne(instance, flavor, p, r.instance(), r.reason());
         }, this::halting);
         errors.addAll(e.lines());
-        actions.log(LOG, id);
+        actions.flush(events, LOG, sha);
     }
 
     /**
@@ -435,6 +587,7 @@ final class GroupSupervisor {
             LOG.warn("Group {}: draining {} failed, destroying it anyway: {}", id, m.id(), e.getMessage());
         }
         try {
+            removedHere.add(m.id());
             act("Destroy", m.id(), reason, () -> {
                 instance.destroy(m.id());
                 return null;
@@ -445,8 +598,8 @@ final class GroupSupervisor {
         }
     }
 
-    private void create(InstancePlugin instance, FlavorPlugin flavor, Desired t, Convergence.Decision decision, boolean failedRollout,
-                        long now, List<String> errors) {
+    private void create(InstancePlugin instance, FlavorPlugin flavor, Desired t, GroupState s, List<Description> members,
+                        Convergence.Decision decision, boolean failedRollout, String reason, long now, List<String> errors) {
         int count = decision.create() + decision.createLogicalIDs().size();
         if (count == 0) {
             return;
@@ -455,18 +608,29 @@ final class GroupSupervisor {
             errors.add(halted);
             return;
         }
+        if (backoffReset) {
+            backoffReset = false;
+            provisionFailures = 0;
+            nextProvisionMillis = 0;
+        }
         if (now < nextProvisionMillis) {
             if (!failedRollout) {
                 errors.add(provisionError + " (next attempt in " + (nextProvisionMillis - now + 999) / 1000 + " s)");
             }
             return;
         }
+        // while a rollout is held, a missing member comes back with the configuration it had
+        Desired previous = previous(s);
+        int atTarget = (int) members.stream().filter(m -> Convergence.isAt(m, t.sha())).count();
+        int newest = previous == null ? count : Rollouts.createdAtTarget(s.rollout(), count, atTarget);
+        String previousReason = previous == null ? null : reason + ", with the configuration it had (" + previous.sha() + "): the rollout is held";
         List<String> logicalIDs = decision.createLogicalIDs();
         long c = cycle;
-        Jobs.Errors e = jobs.run(count, i -> () -> createOne(instance, flavor, t, i < logicalIDs.size() ? logicalIDs.get(i) : null, c),
+        Jobs.Errors e = jobs.run(count, i -> () -> createOne(instance, flavor, i < newest ? t : previous,
+                i < logicalIDs.size() ? logicalIDs.get(i) : null, i < newest ? reason : previousReason, c),
                 () -> stopped || destroying);
         errors.addAll(e.lines());
-        actions.log(LOG, id);
+        actions.flush(events, LOG, t.sha());
         if (!e.isEmpty()) {
             provisionFailures++;
             provisionError = e.total() + " of " + count + " creations failed, " + String.join("; ", e.lines());
@@ -483,11 +647,99 @@ final class GroupSupervisor {
         }
     }
 
-    private String createOne(InstancePlugin instance, FlavorPlugin flavor, Desired t, String logicalID, long inCycle) {
+    /**
+     * The configuration members had before a held rollout, when the group can create it (the stable spec is
+     * that configuration), else {@code null}.
+     */
+    private Desired previous(GroupState s) {
+        GroupState.Rollout r = s.rollout();
+        if (r == null || !r.isHeld() || r.from() == null || s.stable() == null) {
+            return null;
+        }
+        try {
+            Desired d = resolver.resolve(s.stable());
+            return d.sha().equals(r.from()) ? d : null;
+        } catch (PluginException e) {
+            return null;
+        }
+    }
+
+    /** Why this cycle creates instances: a rollout, lost members, unhealthy ones replaced, or a larger group. */
+    private String creationReason(Convergence.Decision decision, List<String> lost, GroupState.Rollout r, Phase phase, Desired t) {
+        if (decision.progress().state() == Progress.State.RUNNING && r != null && r.from() != null
+                && (phase == Phase.RUNNING || phase == Phase.ROLLING_BACK)) {
+            return (phase == Phase.ROLLING_BACK ? "rolling back to configuration " : "rolling update to configuration ") + t.sha();
+        }
+        if (!lost.isEmpty()) {
+            return "replacing " + Events.names(lost) + ", lost";
+        }
+        List<String> unhealthy = decision.remove().stream().filter(x -> x.reason().startsWith("unhealthy")).map(x -> x.instance().id()).toList();
+        if (!unhealthy.isEmpty()) {
+            return "replacing " + Events.names(unhealthy) + ", unhealthy";
+        }
+        return "the group has fewer than " + t.properties().targetSize() + " members";
+    }
+
+    /**
+     * The members gone since the last cycle that this controller did not destroy (deleted by hand, crashed,
+     * reclaimed by a cloud), each told once.
+     */
+    private List<String> lost(List<Description> members) {
+        Set<String> now = new HashSet<>();
+        members.forEach(m -> now.add(m.id()));
+        List<String> lost = new ArrayList<>();
+        for (String was : known) {
+            if (!now.contains(was) && !removedHere.remove(was)) {
+                lost.add(was);
+            }
+        }
+        known = now;
+        removedHere.retainAll(now);
+        if (!lost.isEmpty()) {
+            lost.sort(null);
+            events.emit(GroupEvent.Type.INSTANCE_LOST, (lost.size() == 1 ? lost.get(0) + " is" : Events.names(lost) + " are")
+                    + " gone, not destroyed by this controller", lost.size() == 1 ? lost.get(0) : null, null);
+        }
+        return lost;
+    }
+
+    /** Keeps what this cycle saw, for {@link #status}. */
+    private void snapshot(List<Description> members) {
+        Map<String, String> healths = new HashMap<>();
+        for (Description m : members) {
+            Convergence.Observed o = health.get(m.id());
+            healths.put(m.id(), o == null ? "Unknown" : name(o.health()));
+        }
+        snapshot = new Snapshot(List.copyOf(members), healths);
+    }
+
+    private static String name(Health h) {
+        return switch (h) {
+            case HEALTHY -> "Healthy";
+            case UNHEALTHY -> "Unhealthy";
+            default -> "Unknown";
+        };
+    }
+
+    /** Tells how far a running rollout got, when it moved. */
+    private void progressed(GroupState.Rollout r, List<Description> members, Desired t) {
+        if (r == null || r.from() == null || (r.phase() != Phase.RUNNING && r.phase() != Phase.ROLLING_BACK)) {
+            lastUpdatedCount = -1;
+            return;
+        }
+        int at = (int) members.stream().filter(m -> Convergence.isAt(m, t.sha())).count();
+        if (at != lastUpdatedCount && lastUpdatedCount >= 0) {
+            events.emit(GroupEvent.Type.ROLLOUT_PROGRESSED, at + " of " + t.properties().targetSize() + " members have configuration " + t.sha(),
+                    null, t.sha());
+        }
+        lastUpdatedCount = at;
+    }
+
+    private String createOne(InstancePlugin instance, FlavorPlugin flavor, Desired t, String logicalID, String reason, long inCycle) {
         GroupProperties p = t.properties();
         Map<String, String> tags = Map.of(ConfigSha.GROUP_TAG, id, ConfigSha.TAG, t.sha());
         InstanceSpec spec = new InstanceSpec(p.instance().properties(), tags, "", logicalID, null);
-        String why = logicalID == null ? "the group has fewer than " + p.targetSize() + " members" : "logical ID " + logicalID + " is missing";
+        String why = logicalID == null ? reason : "logical ID " + logicalID + " is missing";
         try {
             calls.fence();
             InstanceSpec prepared = calls.direct("Prepare of " + p.flavor().plugin(), () -> flavor.prepare(p.flavor().properties(), spec, p.allocation()));
@@ -523,7 +775,7 @@ final class GroupSupervisor {
             } catch (PluginException e) {
                 LOG.warn("Group {}: destroyed, but the store cannot forget it yet ({}); the manager resumes and forgets it", id, e.getMessage());
             }
-            LOG.info("Group {}: destroyed, no instance is left", id);
+            events.emit(GroupEvent.Type.DESTROYED, "Destroyed: no instance is left", null, null);
             lastError = null;
             gone.complete(null);
             loop.shutdown();
@@ -532,7 +784,7 @@ final class GroupSupervisor {
         FlavorPlugin flavor = calls.flavor(p.flavor().plugin());
         List<Convergence.Removal> all = members.stream().map(m -> new Convergence.Removal(m, "the group is destroyed")).toList();
         List<String> errors = new ArrayList<>();
-        remove(instance, flavor, p, all, errors);
+        remove(instance, flavor, p, all, errors, null);
         if (!errors.isEmpty()) {
             throw new PluginException("Destroying group " + id + ": " + String.join("; ", errors));
         }
@@ -547,6 +799,46 @@ final class GroupSupervisor {
      * @throws PluginException if the members cannot be listed
      */
     GroupDescription describe() throws PluginException {
+        Desired t;
+        synchronized (this) {
+            t = target();
+        }
+        List<Description> members = list(calls.instance(t.properties().instance().plugin()), t.properties());
+        Verdict v = verdict(members);
+        return new GroupDescription(members, v.converged(), v.update(), v.error(), v.status());
+    }
+
+    /**
+     * The group at a glance, from what its last cycle saw (no plugin is called).
+     *
+     * @param withMembers whether to include each member's health and configuration
+     * @return the status (revision 0: the manager knows it)
+     */
+    GroupStatus status(boolean withMembers) {
+        Desired t;
+        synchronized (this) {
+            t = target();
+        }
+        Snapshot snap = snapshot;
+        List<Description> members = snap == null ? List.of() : snap.members();
+        Map<String, String> healths = snap == null ? Map.of() : snap.health();
+        Verdict v = verdict(members);
+        int ready = (int) members.stream().filter(m -> "Healthy".equals(healths.get(m.id()))).count();
+        int upToDate = (int) members.stream().filter(m -> Convergence.isAt(m, t.sha())).count();
+        List<GroupStatus.Member> list = null;
+        if (withMembers) {
+            list = members.stream().map(m -> new GroupStatus.Member(m.id(), m.logicalID(), healths.getOrDefault(m.id(), "Unknown"),
+                    Convergence.isAt(m, t.sha()), m.tags() == null ? null : m.tags().get(ConfigSha.TAG))).toList();
+        }
+        return new GroupStatus(id, t.properties().targetSize(), members.size(), ready, upToDate, v.status(), 0, t.sha(), v.update(),
+                v.error(), list);
+    }
+
+    /** What describe and status say of the group, given its members. */
+    private record Verdict(boolean converged, String update, String error, String status) {
+    }
+
+    private Verdict verdict(List<Description> members) {
         Desired d;
         Desired t;
         GroupState s;
@@ -555,11 +847,9 @@ final class GroupSupervisor {
             t = target();
             s = state;
         }
-        List<Description> members = list(calls.instance(t.properties().instance().plugin()), t.properties());
         String error = lastError;
         if (destroying) {
-            return new GroupDescription(members, false, "Destroying: " + members.size() + " instances left", error,
-                    GroupDescription.Status.DESTROYING);
+            return new Verdict(false, "Destroying: " + members.size() + " instances left", error, GroupDescription.Status.DESTROYING);
         }
         GroupState.Rollout r = s.rollout();
         Phase phase = r == null ? null : r.phase();
@@ -568,12 +858,23 @@ final class GroupSupervisor {
         String status;
         if (phase == Phase.RUNNING) {
             update = "Rolling update to configuration " + r.target() + ": " + left + " of " + members.size() + " instances still to replace";
-            status = r.from() == null ? GroupDescription.Status.CONVERGING : GroupDescription.Status.UPDATING;
+            status = r.from() == null ? GroupDescription.Status.CONVERGING : GroupDescription.Status.ROLLING;
+        } else if (phase == Phase.PAUSED) {
+            update = r.resumeTo() == Phase.DONE
+                    ? "Paused: the next configuration committed is not rolled out until the group is resumed"
+                    : "Paused: " + (members.size() - left) + " of " + members.size() + " instances have configuration " + r.target()
+                    + "; no member is replaced until the group is resumed (missing members come back with the configuration they had)";
+            status = GroupDescription.Status.PAUSED;
+        } else if (phase == Phase.STOPPED) {
+            update = "Stopped: " + (members.size() - left) + " of " + members.size() + " instances have configuration " + r.target()
+                    + "; the members keep their configurations until a new configuration is committed, a revision is rolled back to, "
+                    + "or the rollout is resumed";
+            status = GroupDescription.Status.STOPPED;
         } else if (phase == Phase.FAILED) {
             update = "The rollout to configuration " + r.target() + " failed: " + r.reason() + ". Its members are not replaced while unhealthy, "
-                    + "and missing members are created at most once per backoff; commit a changed configuration to roll again"
+                    + "and missing members are created at most once per backoff; commit a changed configuration or roll back to roll again"
                     + (d.properties().update().autoRollback() ? "" : " (Update.AutoRollback rolls a failed rollout back)");
-            status = GroupDescription.Status.ROLLOUT_FAILED;
+            status = GroupDescription.Status.FAILED;
             if (error == null) {
                 error = "Rolling update stopped: " + r.reason();
             }
@@ -591,9 +892,11 @@ final class GroupSupervisor {
         if (!started) {
             status = GroupDescription.Status.STARTING;
         } else if (blocked) {
-            status = GroupDescription.Status.BLOCKED;
+            status = GroupDescription.Status.WAITING_FOR_PLUGIN;
+        } else if (erring) {
+            status = GroupDescription.Status.ERROR;
         }
-        boolean done = converged && phase != Phase.RUNNING && phase != Phase.ROLLING_BACK;
-        return new GroupDescription(members, done, update, error, status);
+        boolean done = converged && phase != Phase.RUNNING && phase != Phase.ROLLING_BACK && phase != Phase.PAUSED;
+        return new Verdict(done, update, error, status);
     }
 }

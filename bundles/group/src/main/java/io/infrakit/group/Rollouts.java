@@ -32,7 +32,98 @@ final class Rollouts {
         if (r != null && r.target().equals(sha)) {
             return state;
         }
+        if (r != null && r.phase() == Phase.PAUSED) {
+            // a paused group holds the next rollout too: none of its members has the new configuration yet
+            return state.with(new Rollout(sha, current, nowMillis, Phase.PAUSED, null, Phase.RUNNING, 0));
+        }
         return state.with(new Rollout(sha, current, nowMillis, Phase.RUNNING, null));
+    }
+
+    /**
+     * The state after a pause: the rollout (or, when none runs, the next one) is held where it is.
+     *
+     * @param state the state before
+     * @param sha the configuration in force
+     * @param atTarget how many members have it now, or -1 to let the next cycle count them ({@link #counted})
+     * @param nowMillis the time now
+     * @return the state after
+     * @throws IllegalStateException if the group is already paused
+     */
+    static GroupState pause(GroupState state, String sha, int atTarget, long nowMillis) {
+        Rollout r = state.rollout();
+        if (r == null) {
+            return state.with(new Rollout(sha, null, nowMillis, Phase.PAUSED, null, Phase.DONE, atTarget));
+        }
+        if (r.phase() == Phase.PAUSED) {
+            throw new IllegalStateException("it is paused already");
+        }
+        return state.with(r.held(Phase.PAUSED, r.isHeld() ? r.updated() : atTarget));
+    }
+
+    /**
+     * The state after a stop: the running rollout ends where it is, the members keep their configurations.
+     *
+     * @param state the state before
+     * @param atTarget how many members have the rollout's configuration now
+     * @return the state after
+     * @throws IllegalStateException if no rollout runs or is paused
+     */
+    static GroupState stop(GroupState state, int atTarget) {
+        Rollout r = state.rollout();
+        boolean moving = r != null && (r.phase() == Phase.RUNNING || r.phase() == Phase.ROLLING_BACK
+                || (r.phase() == Phase.PAUSED && r.resumeTo() != Phase.DONE));
+        if (!moving) {
+            throw new IllegalStateException(r != null && r.phase() == Phase.STOPPED ? "its rollout is stopped already" : "no rollout is running");
+        }
+        return state.with(r.held(Phase.STOPPED, r.isHeld() ? r.updated() : atTarget));
+    }
+
+    /**
+     * The state once a cycle counted the members a held rollout keeps at its configuration, if it was not
+     * counted yet (a pause or stop answers at once; the loop's next listing is the one that counts).
+     *
+     * @param state the state
+     * @param atTarget how many members have the rollout's configuration in this cycle's listing
+     * @return the state, the same object when nothing changed
+     */
+    static GroupState counted(GroupState state, int atTarget) {
+        Rollout r = state.rollout();
+        if (r == null || !r.isHeld() || r.updated() >= 0) {
+            return state;
+        }
+        return state.with(new Rollout(r.target(), r.from(), r.startedMillis(), r.phase(), r.reason(), r.resumeTo(), atTarget));
+    }
+
+    /**
+     * The state after a resume: a paused or stopped rollout moves on where it was held.
+     *
+     * @param state the state before
+     * @return the state after
+     * @throws IllegalStateException if the group is neither paused nor stopped
+     */
+    static GroupState resume(GroupState state) {
+        Rollout r = state.rollout();
+        if (r == null || !r.isHeld()) {
+            throw new IllegalStateException("it is neither paused nor stopped");
+        }
+        return state.with(r.resumed());
+    }
+
+    /**
+     * How many of the instances to create while a rollout is held get its configuration: as many as it takes
+     * to have as many members with it as when it was held; the others get the configuration before it, so a
+     * missing member comes back with the configuration it had.
+     *
+     * @param rollout the rollout, held
+     * @param create how many instances are to be created
+     * @param atTarget how many members have the rollout's configuration now
+     * @return how many of them get it
+     */
+    static int createdAtTarget(Rollout rollout, int create, int atTarget) {
+        if (rollout == null || !rollout.isHeld() || rollout.from() == null || rollout.updated() < 0) {
+            return create;
+        }
+        return Math.max(0, Math.min(create, rollout.updated() - atTarget));
     }
 
     /**
@@ -43,7 +134,11 @@ final class Rollouts {
      */
     static boolean backToStable(GroupState state) {
         Rollout r = state.rollout();
-        return state.stable() != null && r != null && (r.phase() == Phase.ROLLING_BACK || r.phase() == Phase.ROLLED_BACK);
+        if (state.stable() == null || r == null) {
+            return false;
+        }
+        Phase p = r.isHeld() ? r.resumeTo() : r.phase();
+        return p == Phase.ROLLING_BACK || p == Phase.ROLLED_BACK;
     }
 
     /**

@@ -126,16 +126,22 @@ class ControllerSafetyTest {
 
     // 2. a failed rollout does no further harm
 
-    @Test
-    void aFailedRolloutCreatesNoMoreOfItsConfigurationAndARestartDoesNotReArmIt() throws Exception {
-        DefaultGroupPlugin p = plugin();
+    /** Commits a group of 3, then a configuration whose members are unhealthy, and waits for that rollout to fail. */
+    private GroupSpec failedRollout(DefaultGroupPlugin p) throws Exception {
         p.commitGroup(Fixture.cattle(3, "1.0", null), false);
         awaitConverged(p, "cattle", 3);
         GroupSpec v2 = Fixture.cattle(3, "2.0", "\"Update\":{\"UnhealthySeconds\":0}");
         String bad = sha(v2);
         fx.flavor.health = m -> bad.equals(m.tags().get(ConfigSha.TAG)) ? Health.UNHEALTHY : Health.HEALTHY;
         p.commitGroup(v2, false);
-        await().atMost(WAIT).until(() -> GroupDescription.Status.ROLLOUT_FAILED.equals(p.describeGroup("cattle").status()));
+        await().atMost(WAIT).until(() -> GroupDescription.Status.FAILED.equals(p.describeGroup("cattle").status()));
+        return v2;
+    }
+
+    @Test
+    void aFailedRolloutCreatesNoMoreOfItsConfigurationAndARestartDoesNotReArmIt() throws Exception {
+        DefaultGroupPlugin p = plugin();
+        GroupSpec v2 = failedRollout(p);
         int provisions = fx.instances.provisions.get();
         int destroys = fx.instances.destroys.get();
 
@@ -152,7 +158,22 @@ class ControllerSafetyTest {
         restarted.commitGroup(v2, false);
         awaitCycles(30);
         assertEquals(provisions, fx.instances.provisions.get(), "a restart does not re-arm the failed rollout");
-        assertEquals(GroupDescription.Status.ROLLOUT_FAILED, restarted.describeGroup("cattle").status());
+        assertEquals(GroupDescription.Status.FAILED, restarted.describeGroup("cattle").status());
+    }
+
+    @Test
+    void aNewConfigurationAfterAFailedRolloutIsNotHeldBackByItsBackoff() throws Exception {
+        DefaultGroupPlugin p = plugin();
+        String bad = sha(failedRollout(p));
+        // a member of the failed configuration vanishes: created again once, which arms a 10 s backoff
+        String gone = fx.instances.group("cattle").stream().filter(m -> bad.equals(m.tags().get(ConfigSha.TAG))).findFirst().orElseThrow().id();
+        int provisions = fx.instances.provisions.get();
+        fx.instances.instances.remove(gone);
+        await().atMost(WAIT).until(() -> fx.instances.provisions.get() == provisions + 1);
+        GroupSpec v3 = Fixture.cattle(3, "3.0", null);
+        p.commitGroup(v3, false);
+        // the backoff of the failed configuration is 10 s: the new one rolls out well before that
+        await().atMost(Duration.ofSeconds(5)).until(() -> fx.instances.at(sha(v3)) == 3);
     }
 
     @Test

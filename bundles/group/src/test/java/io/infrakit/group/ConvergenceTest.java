@@ -415,6 +415,13 @@ class ConvergenceTest {
                         expect().removes("b: unhealthy").creates(1)),
                 row("a failed rollout's only unhealthy member is kept",
                         Case.size(3, "").at("new", "a").at("old", "b", "c").unhealthy("a", LONG_AGO).phase(Phase.FAILED), expect()),
+                row("a paused rollout's new members are not healed, old ones are, and nothing is rolled",
+                        Case.size(4, "\"MaxUnavailable\":2").at("new", "a").at("old", "b", "c", "d").unhealthy("a", LONG_AGO)
+                                .unhealthy("b", LONG_AGO).phase(Phase.PAUSED),
+                        expect().removes("b: unhealthy").creates(1)),
+                row("a stopped rollout keeps its mix: no member replaced, the missing one created",
+                        Case.size(3, "").at("new", "a").at("old", "b").phase(Phase.STOPPED),
+                        expect().creates(1)),
                 row("members are healed once rolled back",
                         Case.size(3, "").at("stable", "a", "b", "c").unhealthy("a", LONG_AGO).sha("stable").phase(Phase.ROLLED_BACK),
                         expect().removes("a: unhealthy").creates(1)));
@@ -423,6 +430,8 @@ class ConvergenceTest {
     static Stream<Arguments> converged() {
         return Stream.of(
                 row("converged: the size and configuration match", Case.size(2, "").at("new", "a", "b"), expect().converged()),
+                row("converged: a stopped rollout's mix", Case.size(2, "").at("new", "a").at("old", "b").phase(Phase.STOPPED), expect().converged()),
+                row("not converged: a paused rollout's mix", Case.size(2, "").at("new", "a").at("old", "b").phase(Phase.PAUSED), expect()),
                 row("converged after a done rollout", Case.size(2, "").at("new", "a", "b").phase(Phase.DONE), expect().converged()),
                 row("not converged: a member at another configuration", Case.size(2, "").at("new", "a").at("old", "b"), expect()),
                 row("not converged: a failed rollout", Case.size(2, "").at("new", "a").at("old", "b").phase(Phase.FAILED), expect()),

@@ -37,7 +37,7 @@ class RolloutsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Phase.class)
+    @EnumSource(value = Phase.class, mode = EnumSource.Mode.EXCLUDE, names = "PAUSED")
     void aNewConfigurationStartsARunningRolloutFromTheCurrentOne(Phase before) {
         GroupState s = new GroupState(new Rollout("s1", "s0", 100, before, "why"), V0, false);
         GroupState next = Rollouts.onCommit(s, "s2", "s1", 200);
@@ -151,5 +151,78 @@ class RolloutsTest {
         assertTrue(Rollouts.afterJudgement(s, Progress.DONE, V1, true, "s0", 1).destroying());
         assertTrue(Rollouts.afterJudgement(s, FAILED, V1, true, "s0", 1).destroying());
         assertTrue(Rollouts.afterJudgement(s, FAILED, V1, false, "s0", 1).destroying());
+    }
+
+    @Test
+    void aNewConfigurationCommittedWhilePausedWaitsForAResume() {
+        GroupState paused = Rollouts.pause(in(Phase.DONE, V0), "s1", 3, 150);
+        GroupState next = Rollouts.onCommit(paused, "s2", "s1", 200);
+        assertEquals(new Rollout("s2", "s1", 200, Phase.PAUSED, null, Phase.RUNNING, 0), next.rollout());
+        assertEquals(Phase.RUNNING, Rollouts.resume(next).rollout().phase());
+    }
+
+    @Test
+    void pausingHoldsTheRolloutWithTheMembersAtItsConfigurationAndResumingMovesItOnWhereItWas() {
+        GroupState paused = Rollouts.pause(in(Phase.RUNNING, V0), "s1", 2, 150);
+        assertEquals(new Rollout("s1", "s0", 100, Phase.PAUSED, null, Phase.RUNNING, 2), paused.rollout());
+        assertSame(V0, paused.stable());
+        assertEquals(new Rollout("s1", "s0", 100, Phase.RUNNING, null), Rollouts.resume(paused).rollout());
+        GroupState rollingBack = Rollouts.pause(in(Phase.ROLLING_BACK, V0), "s0", 1, 150);
+        assertTrue(Rollouts.backToStable(rollingBack), "a paused rollback keeps the members at the stable configuration");
+        assertEquals(Phase.ROLLING_BACK, Rollouts.resume(rollingBack).rollout().phase());
+    }
+
+    @Test
+    void pausingAGroupAtRestHoldsItsNextRollout() {
+        GroupState paused = Rollouts.pause(GroupState.NONE, "s1", 3, 150);
+        assertEquals(new Rollout("s1", null, 150, Phase.PAUSED, null, Phase.DONE, 3), paused.rollout());
+        assertEquals(Phase.DONE, Rollouts.resume(paused).rollout().phase());
+        IllegalStateException twice = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Rollouts.pause(paused, "s1", 3, 160));
+        assertEquals("it is paused already", twice.getMessage());
+    }
+
+    @Test
+    void stoppingEndsOnlyARolloutThatMovesAndKeepsTheCountItHad() {
+        GroupState stopped = Rollouts.stop(in(Phase.RUNNING, V0), 2);
+        assertEquals(new Rollout("s1", "s0", 100, Phase.STOPPED, null, Phase.RUNNING, 2), stopped.rollout());
+        GroupState pausedThenStopped = Rollouts.stop(Rollouts.pause(in(Phase.RUNNING, V0), "s1", 1, 150), 3);
+        assertEquals(1, pausedThenStopped.rollout().updated(), "the count when it was first held");
+        assertEquals(Phase.RUNNING, pausedThenStopped.rollout().resumeTo());
+        assertEquals(Phase.RUNNING, Rollouts.resume(stopped).rollout().phase());
+        for (Phase idle : new Phase[] {Phase.DONE, Phase.FAILED, Phase.ROLLED_BACK}) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> Rollouts.stop(in(idle, V0), 0), idle.name());
+            assertEquals("no rollout is running", e.getMessage());
+        }
+        assertEquals("its rollout is stopped already",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> Rollouts.stop(stopped, 2)).getMessage());
+        assertEquals("it is neither paused nor stopped",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> Rollouts.resume(in(Phase.RUNNING, V0))).getMessage());
+    }
+
+    @Test
+    void whileHeldOnlyTheMembersTheRolloutHadAreCreatedWithItsConfiguration() {
+        Rollout held = new Rollout("s1", "s0", 100, Phase.PAUSED, null, Phase.RUNNING, 2);
+        assertEquals(0, Rollouts.createdAtTarget(held, 3, 2), "2 had it and have it: the missing are old ones");
+        assertEquals(1, Rollouts.createdAtTarget(held, 3, 1), "one of the 2 is missing");
+        assertEquals(2, Rollouts.createdAtTarget(held, 2, 0));
+        assertEquals(1, Rollouts.createdAtTarget(held, 1, 0), "never more than the creations");
+        assertEquals(0, Rollouts.createdAtTarget(held, 2, 5), "never fewer than none");
+        assertEquals(3, Rollouts.createdAtTarget(new Rollout("s1", "s0", 100, Phase.RUNNING, null), 3, 0), "not held: all of them");
+        assertEquals(3, Rollouts.createdAtTarget(new Rollout("s1", null, 100, Phase.PAUSED, null, Phase.DONE, 0), 3, 0),
+                "no configuration before it: all of them");
+    }
+
+    @Test
+    void aHeldRolloutIsCountedByTheNextCycleOnceAndUntilThenCreatesWithItsConfiguration() {
+        GroupState paused = Rollouts.pause(in(Phase.RUNNING, V0), "s1", -1, 150);
+        assertEquals(3, Rollouts.createdAtTarget(paused.rollout(), 3, 0), "not counted yet: nothing is held back");
+        GroupState counted = Rollouts.counted(paused, 2);
+        assertEquals(2, counted.rollout().updated());
+        assertSame(counted, Rollouts.counted(counted, 0), "counted once");
+        assertSame(paused.with(paused.rollout().resumed()).rollout().phase(), Phase.RUNNING);
+        GroupState running = in(Phase.RUNNING, V0);
+        assertSame(running, Rollouts.counted(running, 1), "only a held rollout is counted");
     }
 }

@@ -1,5 +1,16 @@
 package io.infrakit.manager;
 
+import io.infrakit.spi.group.GroupControl;
+import io.infrakit.spi.group.GroupEvent;
+import io.infrakit.spi.group.GroupStatus;
+import io.infrakit.spi.group.Revision;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashSet;
 import io.infrakit.spi.JsonCodec;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.group.Fence;
@@ -68,7 +79,7 @@ import java.util.stream.Collectors;
  * another group's plugin calls; resuming stored groups runs a group at a time on a pool, never on the
  * manager's thread.
  */
-public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fence, AutoCloseable {
+public final class GroupManager implements GroupPlugin, GroupControl, Manager, GroupStates, Fence, AutoCloseable {
 
     /**
      * The manager's settings.
@@ -77,8 +88,9 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
      * @param proxy the plugin name of the stateless group plugin it forwards to
      * @param callTimeoutMillis how long a caller waits for a commit, free or destroy
      * @param resyncMillis how often a leader checks that the proxy runs every stored group
+     * @param historyLimit how many revisions of each group are kept
      */
-    public record Settings(String name, String proxy, long callTimeoutMillis, long resyncMillis) {
+    public record Settings(String name, String proxy, long callTimeoutMillis, long resyncMillis, int historyLimit) {
 
         /**
          * Checks the settings.
@@ -95,6 +107,21 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
             if (callTimeoutMillis <= 0 || resyncMillis <= 0) {
                 throw new IllegalArgumentException("The call timeout and the resync interval must be positive");
             }
+            if (historyLimit < 1) {
+                throw new IllegalArgumentException("The history limit must be at least 1");
+            }
+        }
+
+        /**
+         * Settings keeping {@link #DEFAULT_HISTORY_LIMIT} revisions.
+         *
+         * @param name the name this manager goes by in the election
+         * @param proxy the plugin name of the stateless group plugin it forwards to
+         * @param callTimeoutMillis how long a caller waits for a commit, free or destroy
+         * @param resyncMillis how often a leader checks that the proxy runs every stored group
+         */
+        public Settings(String name, String proxy, long callTimeoutMillis, long resyncMillis) {
+            this(name, proxy, callTimeoutMillis, resyncMillis, DEFAULT_HISTORY_LIMIT);
         }
 
         /**
@@ -108,6 +135,9 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
             this(name, proxy, callTimeoutMillis, 1000);
         }
     }
+
+    /** How many revisions of each group are kept unless configured otherwise. */
+    public static final int DEFAULT_HISTORY_LIMIT = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupManager.class);
     private static final int SAVE_ATTEMPTS = 50;
@@ -260,8 +290,31 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
             GroupsDocument.Entry entry = d.groups().get(id);
             // a group committed to the group plugin directly is not the manager's: its state is not kept; and a
             // tombstone stays, whatever a loop that has not heard of it yet writes
-            return entry == null ? d : d.with(id, entry.with(entry.destroying() ? state.toDestroy() : state));
+            if (entry == null) {
+                return d;
+            }
+            GroupsDocument.Entry next = entry.with(entry.destroying() ? state.toDestroy() : state);
+            return d.with(id, next.withRevisions(autoRollback(entry, state)));
         });
+    }
+
+    /** An automatic rollback (Update.AutoRollback) that starts is a revision too: the stable spec, with its reason. */
+    private List<Revision> autoRollback(GroupsDocument.Entry entry, GroupState next) {
+        GroupState.Rollout before = entry.stateOrNone().rollout();
+        GroupState.Rollout after = next.rollout();
+        List<Revision> revisions = entry.revisionsOrNone();
+        if (after == null || after.phase() != GroupState.Phase.ROLLING_BACK || next.stable() == null
+                || (before != null && before.phase() == GroupState.Phase.ROLLING_BACK && before.target().equals(after.target()))) {
+            return revisions;
+        }
+        JsonCodec codec = json.get();
+        Revision stable = codec == null ? null : Revisions.of(revisions, next.stable(), spec -> codec.encode(spec).json());
+        String sha = stable != null ? stable.configSHA() : after.from();
+        if (sha == null) {
+            return revisions;
+        }
+        return Revisions.add(revisions, next.stable(), sha, System.currentTimeMillis(), Source.CONTROLLER,
+                "automatic rollback" + (stable == null ? "" : " to revision " + stable.revision()) + ": " + after.reason(), settings.historyLimit());
     }
 
     @Override
@@ -278,6 +331,15 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
 
     @Override
     public String commitGroup(GroupSpec spec, boolean pretend) throws PluginException {
+        return commit(spec, pretend, Source.API);
+    }
+
+    @Override
+    public String commit(GroupSpec spec, boolean pretend, String source) throws PluginException {
+        return commit(spec, pretend, source, null);
+    }
+
+    private String commit(GroupSpec spec, boolean pretend, String source, String reason) throws PluginException {
         String id = spec == null ? "" : spec.id();
         return underLock(id, () -> {
             requireLeader("commit group '" + id + "'");
@@ -296,15 +358,23 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
             // moment: a crash then would leave it to be retried at every resync
             proxy.commitGroup(spec, true);
             GroupState kept = previous == null ? null : previous.state();
-            update(d -> d.with(id, new GroupsDocument.Entry(settings.proxy(), spec, kept)));
+            List<Revision> history = previous == null ? null : previous.revisions();
+            update(d -> d.with(id, new GroupsDocument.Entry(settings.proxy(), spec, kept, history)));
             String details;
             try {
-                details = proxy.commitGroup(spec, false);
+                GroupControl control = control();
+                details = control == null ? proxy.commitGroup(spec, false) : control.commit(spec, false, source);
             } catch (PluginException | RuntimeException e) {
                 restore(id, previous);
                 throw e;
             }
             failures.remove(id);
+            String sha = configSha(spec);
+            update(d -> {
+                GroupsDocument.Entry entry = d.groups().get(id);
+                return entry == null ? d : d.with(id, entry.withRevisions(Revisions.add(entry.revisionsOrNone(), spec, sha,
+                        System.currentTimeMillis(), source, reason, settings.historyLimit())));
+            });
             if (!acting()) {
                 freeQuietly(proxy, id); // leadership went while the commit ran: the new leader runs it
             }
@@ -383,13 +453,157 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
             String why = starting ? "Group '" + id + "' is stored and its controller is starting"
                     : "Group '" + id + "' is stored, but this manager (" + settings.name() + ") does not act: " + describe(s);
             return new GroupDescription(List.of(), false, null, why, entry.destroying() ? GroupDescription.Status.DESTROYING
-                    : starting ? GroupDescription.Status.STARTING : GroupDescription.Status.BLOCKED);
+                    : starting ? GroupDescription.Status.STARTING : GroupDescription.Status.ERROR);
         }
     }
 
     @Override
     public List<GroupSpec> inspectGroups() throws PluginException {
         return awaitProxy().inspectGroups();
+    }
+
+    // ---- the GroupControl API
+
+    @Override
+    public List<GroupStatus> status(String id) throws PluginException {
+        GroupsDocument stored = load().document();
+        GroupControl control = requireControl();
+        List<GroupStatus> out = new ArrayList<>();
+        if (id != null && !id.isEmpty()) {
+            try {
+                out.add(control.status(id).get(0));
+            } catch (PluginException e) {
+                GroupsDocument.Entry entry = stored.groups().get(id);
+                if (entry == null) {
+                    throw e;
+                }
+                out.add(notRunning(id, entry));
+            }
+        } else {
+            Set<String> running = new HashSet<>();
+            for (GroupStatus s : control.status("")) {
+                running.add(s.id());
+                out.add(s);
+            }
+            stored.groups().forEach((gid, entry) -> {
+                if (!running.contains(gid)) {
+                    out.add(notRunning(gid, entry));
+                }
+            });
+            out.sort(Comparator.comparing(GroupStatus::id));
+        }
+        return out.stream().map(s -> {
+            GroupsDocument.Entry entry = stored.groups().get(s.id());
+            return entry == null ? s : s.withRevision(Revisions.numberOf(entry.revisionsOrNone(), s.configSHA()));
+        }).toList();
+    }
+
+    /** A stored group the group plugin does not run (yet): starting, being destroyed, or not run by this node. */
+    private GroupStatus notRunning(String id, GroupsDocument.Entry entry) {
+        LeaderStatus s = status;
+        boolean starting = acting() || s.isLeader() || firstStatus.getCount() > 0 || NOT_STARTED.equals(s.detail());
+        String word = entry.destroying() ? GroupDescription.Status.DESTROYING
+                : starting ? GroupDescription.Status.STARTING : GroupDescription.Status.ERROR;
+        String why = starting ? null : "this manager (" + settings.name() + ") does not run it: " + describe(s);
+        List<Revision> revisions = entry.revisionsOrNone();
+        String sha = revisions.isEmpty() ? null : revisions.get(revisions.size() - 1).configSHA();
+        return new GroupStatus(id, 0, 0, 0, 0, word, 0, sha, null, why, null);
+    }
+
+    @Override
+    public List<GroupEvent> events(String id, long after, int limit, long waitMillis) throws PluginException {
+        List<GroupEvent> events = requireControl().events(id, after, limit, waitMillis);
+        GroupsDocument.Entry entry = load().document().groups().get(id);
+        List<Revision> revisions = entry == null ? List.of() : entry.revisionsOrNone();
+        return events.stream().map(e -> e.revision() == 0 && e.configSHA() != null
+                ? e.withRevision(Revisions.numberOf(revisions, e.configSHA())) : e).toList();
+    }
+
+    @Override
+    public List<Revision> history(String id) throws PluginException {
+        GroupsDocument.Entry entry = load().document().groups().get(id == null ? "" : id);
+        if (entry == null) {
+            throw new PluginException("Group '" + id + "' is not stored by this manager");
+        }
+        return entry.revisionsOrNone();
+    }
+
+    @Override
+    public String rollback(String id, int revision, String source) throws PluginException {
+        Revision to = Revisions.find(history(id), revision);
+        return commit(to.spec(), false, source, "rollback to revision " + to.revision());
+    }
+
+    @Override
+    public String pause(String id, String source) throws PluginException {
+        return underLock(id, () -> {
+            requireLeader("pause group '" + id + "'");
+            return requireControl().pause(id, source);
+        });
+    }
+
+    @Override
+    public String resume(String id, String source) throws PluginException {
+        return underLock(id, () -> {
+            requireLeader("resume group '" + id + "'");
+            return requireControl().resume(id, source);
+        });
+    }
+
+    @Override
+    public String stop(String id, String source) throws PluginException {
+        return underLock(id, () -> {
+            requireLeader("stop group '" + id + "'");
+            return requireControl().stop(id, source);
+        });
+    }
+
+    /** The proxy's GroupControl, or {@code null} when it has none (a group plugin of the original). */
+    private GroupControl control() {
+        PluginRegistry r = registry.get();
+        if (r == null) {
+            return null;
+        }
+        try {
+            return r.lookup(settings.proxy(), GroupControl.class);
+        } catch (PluginNotFoundException e) {
+            return null;
+        }
+    }
+
+    private GroupControl requireControl() throws PluginException {
+        awaitProxy();
+        GroupControl control = control();
+        if (control == null) {
+            throw new PluginException("The group plugin " + settings.proxy() + " does not implement " + GroupControl.INTERFACE
+                    + " (status, events, pause, resume and stop need it)");
+        }
+        return control;
+    }
+
+    /**
+     * The configuration of a committed spec, as its group plugin computes it; for a group plugin without
+     * GroupControl, a hash of the spec's properties.
+     */
+    private String configSha(GroupSpec spec) {
+        GroupControl control = control();
+        if (control != null) {
+            try {
+                String sha = control.status(spec.id()).get(0).configSHA();
+                if (sha != null) {
+                    return sha;
+                }
+            } catch (PluginException | RuntimeException e) {
+                LOG.debug("Manager {}: no configuration hash for group {}: {}", settings.name(), spec.id(), e.getMessage());
+            }
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-1").digest(spec.properties() == null ? new byte[0]
+                    : spec.properties().json().getBytes(StandardCharsets.UTF_8));
+            return "spec:" + Base64.getEncoder().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     // ---- leadership
@@ -479,7 +693,9 @@ public final class GroupManager implements GroupPlugin, Manager, GroupStates, Fe
             if (!acting()) {
                 return;
             }
-            String details = proxy.commitGroup(entry.properties(), false);
+            GroupControl control = control();
+            String details = control == null ? proxy.commitGroup(entry.properties(), false)
+                    : control.commit(entry.properties(), false, Source.LEADER);
             LOG.info("Manager {} committed stored group {}: {}", settings.name(), id, details);
             failures.remove(id);
             if (!acting()) {

@@ -5,8 +5,10 @@ import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.group.GroupSpec;
 import io.infrakit.spi.group.GroupState;
+import io.infrakit.spi.group.Revision;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,8 +17,9 @@ import java.util.TreeMap;
  * "Properties": <GroupSpec>}}}}, written as Go's {@code json.MarshalIndent(v, "  ", "  ")} with the groups
  * sorted by ID (as Go writes maps), so that files written by either implementation are read by the other.
  * An entry may also hold the group controller's {@link GroupState} as {@code "State"} (a rollout, the stable
- * configuration, a destroy in progress): written only when there is one, so a document without states is
- * byte for byte the original's, and ignored by the original, which reads no unknown field.
+ * configuration, a destroy in progress) and the group's {@link Revision}s as {@code "Revisions"}: each written
+ * only when there is one, so a document without them is byte for byte the original's, and ignored by the
+ * original, which reads no unknown field.
  *
  * @param groups the groups by ID, sorted; never {@code null}
  */
@@ -28,12 +31,28 @@ record GroupsDocument(Map<String, Entry> groups) {
      * @param plugin the group plugin the spec is committed to
      * @param properties the group's specification
      * @param state the group controller's state, or {@code null}
+     * @param revisions the group's revisions, oldest first, or {@code null}
      */
-    record Entry(String plugin, GroupSpec properties, GroupState state) {
+    record Entry(String plugin, GroupSpec properties, GroupState state, List<Revision> revisions) {
 
-        /** An entry without state. */
+        /** Copies the revisions; none is {@code null}. */
+        Entry {
+            revisions = revisions == null || revisions.isEmpty() ? null : List.copyOf(revisions);
+        }
+
+        /** An entry without state or revisions. */
         Entry(String plugin, GroupSpec properties) {
-            this(plugin, properties, null);
+            this(plugin, properties, null, null);
+        }
+
+        /** The revisions, none when none is kept. */
+        List<Revision> revisionsOrNone() {
+            return revisions == null ? List.of() : revisions;
+        }
+
+        /** The same group with other revisions. */
+        Entry withRevisions(List<Revision> next) {
+            return new Entry(plugin, properties, state, next);
         }
 
         /** The state, {@link GroupState#NONE} when none is kept. */
@@ -43,7 +62,7 @@ record GroupsDocument(Map<String, Entry> groups) {
 
         /** The same group with another state. */
         Entry with(GroupState next) {
-            return new Entry(plugin, properties, next == null || next.equals(GroupState.NONE) ? null : next);
+            return new Entry(plugin, properties, next == null || next.equals(GroupState.NONE) ? null : next, revisions);
         }
 
         boolean destroying() {
@@ -51,9 +70,6 @@ record GroupsDocument(Map<String, Entry> groups) {
         }
     }
 
-    /** An entry as written without state: the original's two fields. */
-    private record Plain(String plugin, GroupSpec properties) {
-    }
 
     /** An empty document. */
     static final GroupsDocument EMPTY = new GroupsDocument(Map.of());
@@ -101,7 +117,19 @@ record GroupsDocument(Map<String, Entry> groups) {
      */
     String format(JsonCodec codec) {
         Map<String, Object> out = new TreeMap<>();
-        groups.forEach((id, e) -> out.put(id, e.state() == null ? new Plain(e.plugin(), e.properties()) : e));
+        groups.forEach((id, e) -> {
+            // the original's two fields, then what this product adds when there is some (keys sorted, as Go writes them)
+            Map<String, Object> entry = new TreeMap<>();
+            entry.put("Plugin", e.plugin());
+            entry.put("Properties", e.properties());
+            if (e.state() != null) {
+                entry.put("State", e.state());
+            }
+            if (e.revisions() != null) {
+                entry.put("Revisions", e.revisions());
+            }
+            out.put(id, entry);
+        });
         return codec.encodeIndented(Map.of("Groups", out), "  ", "  ");
     }
 

@@ -5,7 +5,11 @@ import io.infrakit.spi.JsonCodecReference;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.group.Fence;
 import io.infrakit.spi.group.GroupDescription;
+import io.infrakit.spi.group.GroupControl;
+import io.infrakit.spi.group.GroupEvent;
 import io.infrakit.spi.group.GroupPlugin;
+import io.infrakit.spi.group.GroupStatus;
+import io.infrakit.spi.group.Revision;
 import io.infrakit.spi.group.GroupSpec;
 import io.infrakit.spi.group.GroupState;
 import io.infrakit.spi.group.GroupStates;
@@ -40,9 +44,10 @@ import java.util.TreeMap;
  * one is missing the endpoint answers with an error saying which feature provides it, and when it goes
  * away the manager stops acting at once.
  */
-@Component(service = {GroupPlugin.class, Manager.class, GroupStates.class, Fence.class}, configurationPid = ManagerComponent.PID, immediate = true)
+@Component(service = {GroupPlugin.class, GroupControl.class, Manager.class, GroupStates.class, Fence.class}, configurationPid = ManagerComponent.PID,
+        immediate = true)
 @Designate(ocd = ManagerComponent.Config.class)
-public final class ManagerComponent implements GroupPlugin, Manager, GroupStates, Fence {
+public final class ManagerComponent implements GroupPlugin, GroupControl, Manager, GroupStates, Fence {
 
     /** The configuration PID. */
     public static final String PID = "io.infrakit.manager";
@@ -75,6 +80,10 @@ public final class ManagerComponent implements GroupPlugin, Manager, GroupStates
         @AttributeDefinition(name = "Resync interval (ms)",
                 description = "How often the leader checks that the group plugin runs every stored group, and commits those it does not.")
         long resync_interval_ms() default 1000;
+
+        /** @return how many revisions of each group are kept */
+        @AttributeDefinition(name = "History limit", description = "How many revisions of each group are kept (a rollback can go back to any of them).")
+        int history_limit() default GroupManager.DEFAULT_HISTORY_LIMIT;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagerComponent.class);
@@ -112,7 +121,8 @@ public final class ManagerComponent implements GroupPlugin, Manager, GroupStates
         }
         this.backend = config.backend().trim();
         String name = config.manager_name() == null || config.manager_name().isBlank() ? pluginName : config.manager_name().trim();
-        this.settings = new GroupManager.Settings(name, config.proxy_for_group(), config.call_timeout_ms(), Math.max(100, config.resync_interval_ms()));
+        this.settings = new GroupManager.Settings(name, config.proxy_for_group(), config.call_timeout_ms(), Math.max(100, config.resync_interval_ms()),
+                Math.max(1, config.history_limit()));
     }
 
     /**
@@ -269,6 +279,46 @@ public final class ManagerComponent implements GroupPlugin, Manager, GroupStates
     @Override
     public List<GroupSpec> inspectGroups() throws PluginException {
         return manager().inspectGroups();
+    }
+
+    @Override
+    public String commit(GroupSpec spec, boolean pretend, String source) throws PluginException {
+        return manager().commit(spec, pretend, source);
+    }
+
+    @Override
+    public List<GroupStatus> status(String id) throws PluginException {
+        return manager().status(id);
+    }
+
+    @Override
+    public List<GroupEvent> events(String id, long after, int limit, long waitMillis) throws PluginException {
+        return manager().events(id, after, limit, waitMillis);
+    }
+
+    @Override
+    public List<Revision> history(String id) throws PluginException {
+        return manager().history(id);
+    }
+
+    @Override
+    public String rollback(String id, int revision, String source) throws PluginException {
+        return manager().rollback(id, revision, source);
+    }
+
+    @Override
+    public String pause(String id, String source) throws PluginException {
+        return manager().pause(id, source);
+    }
+
+    @Override
+    public String resume(String id, String source) throws PluginException {
+        return manager().resume(id, source);
+    }
+
+    @Override
+    public String stop(String id, String source) throws PluginException {
+        return manager().stop(id, source);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.infrakit.manager;
 
+import io.infrakit.group.DefaultGroupPlugin;
+
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.group.GroupDescription;
 import io.infrakit.spi.group.GroupPlugin;
@@ -15,6 +17,7 @@ import io.infrakit.spi.registry.PluginInfo;
 import io.infrakit.spi.registry.PluginNotFoundException;
 import io.infrakit.spi.registry.PluginRegistry;
 
+import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -191,5 +194,55 @@ final class Fakes {
         synchronized String json() {
             return json;
         }
+    }
+
+    /** The default group plugin's configuration for tests: a short poll, 4 calls at once, 5 s call timeout. */
+    static DefaultGroupPlugin.Config groupConfig(long pollMillis) {
+        return new DefaultGroupPlugin.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return DefaultGroupPlugin.Config.class;
+            }
+
+            @Override
+            public String infrakit_plugin_name() {
+                return "group-stateless";
+            }
+
+            @Override
+            public long poll_interval_ms() {
+                return pollMillis;
+            }
+
+            @Override
+            public int max_parallel() {
+                return 4;
+            }
+
+            @Override
+            public long max_size() {
+                return 100_000;
+            }
+
+            @Override
+            public long destroy_wait_ms() {
+                return 5_000;
+            }
+
+            @Override
+            public long unhealthy_grace_ms() {
+                return 30000;
+            }
+
+            @Override
+            public long pending_timeout_ms() {
+                return 5000;
+            }
+
+            @Override
+            public long call_timeout_ms() {
+                return 5000;
+            }
+        };
     }
 }

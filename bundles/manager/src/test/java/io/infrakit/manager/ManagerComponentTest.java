@@ -119,6 +119,11 @@ class ManagerComponentTest {
             public long resync_interval_ms() {
                 return 1000;
             }
+
+            @Override
+            public int history_limit() {
+                return 10;
+            }
         };
     }
 }

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +70,7 @@ class ManagerFailoverTest {
 
     private Node node(String name) throws PluginException {
         Fakes.Registry registry = new Fakes.Registry();
-        DefaultGroupPlugin groups = new DefaultGroupPlugin(groupConfig(), registry, json);
+        DefaultGroupPlugin groups = new DefaultGroupPlugin(Fakes.groupConfig(50), registry, json);
         registry.plugins.put("group-stateless", groups);
         registry.plugins.put("instance-file", counting(files));
         registry.plugins.put("flavor-vanilla", new VanillaFlavorPlugin(json));
@@ -186,54 +185,5 @@ class ManagerFailoverTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> watches(second, "cattle") && converged(second, "cattle", 2));
         assertEquals(2, instanceFiles());
         assertEquals(2, provisions.get(), "nothing duplicated after the restart");
-    }
-
-    private static DefaultGroupPlugin.Config groupConfig() {
-        return new DefaultGroupPlugin.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return DefaultGroupPlugin.Config.class;
-            }
-
-            @Override
-            public String infrakit_plugin_name() {
-                return "group-stateless";
-            }
-
-            @Override
-            public long poll_interval_ms() {
-                return 50;
-            }
-
-            @Override
-            public int max_parallel() {
-                return 4;
-            }
-
-            @Override
-            public long max_size() {
-                return 100_000;
-            }
-
-            @Override
-            public long destroy_wait_ms() {
-                return 5_000;
-            }
-
-            @Override
-            public long unhealthy_grace_ms() {
-                return 30000;
-            }
-
-            @Override
-            public long pending_timeout_ms() {
-                return 5000;
-            }
-
-            @Override
-            public long call_timeout_ms() {
-                return 5000;
-            }
-        };
     }
 }

@@ -1,6 +1,7 @@
 package io.infrakit.shell;
 
 import io.infrakit.spi.PluginException;
+import io.infrakit.spi.group.GroupControl;
 import io.infrakit.spi.group.GroupSpec;
 
 import org.apache.karaf.shell.api.action.Argument;
@@ -28,7 +29,9 @@ public class GroupCommitCommand extends GroupCommand {
     @Override
     void run(PrintStream out) throws PluginException, CommandException {
         GroupSpec group = SpecReader.read(codec, spec, GroupSpec.class, "group spec");
-        String details = groupPlugin().commitGroup(group, pretend);
+        // through GroupControl when the plugin has it, so that the revision says it came from the shell
+        Answer<String> answer = callIfAny(control -> control.commit(group, pretend, GroupControl.Source.SHELL));
+        String details = answer != null ? answer.value() : groupPlugin().commitGroup(group, pretend);
         out.println(pretend
                 ? "Committing " + group.id() + " would involve: " + details
                 : "Committed " + group.id() + ": " + details);

@@ -6,6 +6,7 @@ import io.infrakit.spi.group.GroupSpec;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.CommandException;
 
@@ -19,6 +20,9 @@ public class GroupInspectCommand extends GroupCommand {
     @Argument(index = 0, name = "id", required = true, description = "The group ID")
     @Completion(GroupIdCompleter.class)
     String id;
+
+    @Option(name = "--json", description = "Accepted for symmetry with the other commands: the output is always JSON")
+    boolean json;
 
     @Override
     void run(PrintStream out) throws PluginException, CommandException {

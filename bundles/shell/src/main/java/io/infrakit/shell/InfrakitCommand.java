@@ -63,8 +63,20 @@ abstract class InfrakitCommand implements Action {
         try {
             run(out);
         } catch (PluginException e) {
-            throw new CommandException(messageOf(e), e);
+            throw userError(e);
         }
+    }
+
+    /**
+     * A plugin's error as the user sees it: one line, the error as its cause. {@link #execute} turns what escapes
+     * {@link #run} into one; so do the waits and watches, whose loops (in {@code io.infrakit.ops}) pass one type of
+     * exception through.
+     *
+     * @param e the plugin's error
+     * @return the command's error
+     */
+    static CommandException userError(PluginException e) {
+        return new CommandException(messageOf(e), e);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.infrakit.spi.group.GroupPlugin;
 import io.infrakit.spi.group.GroupSpec;
 
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.CommandException;
 
@@ -21,6 +22,9 @@ import java.util.List;
 @Command(scope = "infrakit", name = "manager-inspect", description = "Prints the groups the leading manager holds, as JSON")
 @Service
 public class ManagerInspectCommand extends ManagerCommand {
+
+    @Option(name = "--json", description = "Accepted for symmetry with the other commands: the output is always JSON")
+    boolean json;
 
     @Override
     void run(PrintStream out) throws PluginException, CommandException {

@@ -40,11 +40,17 @@ final class SpecReader {
     /** How the codec introduces its decoding errors; replaced here by the name of the file. */
     private static final String CODEC_PREFIX = "Invalid properties: ";
 
+    /** How the codec starts a syntax error ({@code not valid JSON at line 1, column 7: ...}). */
+    private static final String NOT_JSON = "not valid JSON";
+
     private SpecReader() {
     }
 
     /**
-     * Reads a document and decodes it into a value.
+     * Reads a document and decodes it into a value, strictly, as what a user wrote: an unknown key (a typo such as
+     * {@code Propertes}) is refused with the key most likely meant, and every error has the JSON path from the
+     * document's root ({@code cattle.json is not a valid group spec: unknown key Propertes: did you mean
+     * Properties?}). Plugin {@code Properties} inside are left to the plugins that read them.
      *
      * @param <T> the type
      * @param codec the codec
@@ -58,7 +64,7 @@ final class SpecReader {
         RawJson json = json(location);
         T value;
         try {
-            value = codec.decode(json, type);
+            value = codec.decodeStrict(json, type, "");
         } catch (PluginException e) {
             throw new CommandException(location + " is not a valid " + what + ": " + reason(e));
         }
@@ -94,9 +100,11 @@ final class SpecReader {
             throw new CommandException(location + " is not valid JSON");
         }
         try {
-            codec.decode(json, shape);
+            // strictly: text after the value, or a key given twice, would reach the plugin otherwise
+            codec.decodeStrict(json, shape, "");
         } catch (PluginException e) {
-            throw new CommandException(location + " is not valid JSON: " + reason(e));
+            String reason = reason(e);
+            throw new CommandException(location + (reason.startsWith(NOT_JSON) ? " is " + reason : " is not valid JSON: " + reason));
         }
         return json;
     }

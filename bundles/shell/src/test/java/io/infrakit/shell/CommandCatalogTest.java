@@ -22,6 +22,8 @@ class CommandCatalogTest {
             PluginListCommand.class,
             GroupCommitCommand.class, GroupDescribeCommand.class, GroupInspectCommand.class, GroupListCommand.class,
             GroupFreeCommand.class, GroupDestroyCommand.class,
+            GroupStatusCommand.class, GroupEventsCommand.class, GroupHistoryCommand.class, GroupRollbackCommand.class,
+            GroupPauseCommand.class, GroupResumeCommand.class, GroupStopCommand.class,
             InstanceValidateCommand.class, InstanceProvisionCommand.class, InstanceDescribeCommand.class,
             InstanceLabelCommand.class, InstanceDestroyCommand.class,
             FlavorValidateCommand.class, FlavorPrepareCommand.class, FlavorHealthyCommand.class,
@@ -40,7 +42,8 @@ class CommandCatalogTest {
             names.add(command.name());
         }
         assertEquals(new TreeSet<>(List.of("plugin-list", "group-commit", "group-describe", "group-inspect", "group-list",
-                "group-free", "group-destroy", "instance-validate", "instance-provision", "instance-describe",
+                "group-free", "group-destroy", "group-status", "group-events", "group-history", "group-rollback",
+                "group-pause", "group-resume", "group-stop", "instance-validate", "instance-provision", "instance-describe",
                 "instance-label", "instance-destroy", "flavor-validate", "flavor-prepare", "flavor-healthy",
                 "manager-status", "manager-commit", "manager-inspect")), names);
     }
@@ -52,6 +55,25 @@ class CommandCatalogTest {
             Set<String> options = options(type);
             assertTrue(options.containsAll(Set.of("--json", "--no-format")), type.getSimpleName() + " " + options);
         }
+    }
+
+    @Test
+    void everyReadCommandOffersJson() {
+        for (Class<?> type : List.of(PluginListCommand.class, GroupListCommand.class, GroupDescribeCommand.class,
+                GroupInspectCommand.class, GroupStatusCommand.class, GroupEventsCommand.class, GroupHistoryCommand.class,
+                InstanceDescribeCommand.class, ManagerStatusCommand.class, ManagerInspectCommand.class)) {
+            assertTrue(options(type).contains("--json"), type.getSimpleName() + " " + options(type));
+        }
+    }
+
+    @Test
+    void theGroupViewsCanBeWatchedAndTheRolloutWaitedFor() {
+        assertTrue(options(GroupListCommand.class).contains("--watch"));
+        assertTrue(options(GroupDescribeCommand.class).contains("--watch"));
+        assertTrue(options(GroupStatusCommand.class).containsAll(Set.of("--wait", "--timeout")));
+        assertTrue(options(GroupEventsCommand.class).containsAll(Set.of("--follow", "--limit")));
+        assertTrue(options(GroupRollbackCommand.class).contains("--to-revision"));
+        assertEquals("5m", new GroupStatusCommand().timeout);
     }
 
     @Test

@@ -57,7 +57,7 @@ class InstanceCommandsTest {
         Path file = write("props.json", "{\"Note\": ");
         validate.properties = file.toString();
 
-        assertTrue(fail(validate).startsWith(file + " is not valid JSON: "));
+        assertEquals(file + " is not valid JSON at line 1, column 9: the text ends before the object is closed", fail(validate));
         assertTrue(plugin.received.isEmpty(), "the plugin is not called");
     }
 

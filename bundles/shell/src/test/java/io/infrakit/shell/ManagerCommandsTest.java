@@ -209,7 +209,7 @@ class ManagerCommandsTest {
     @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
         "not an array        | {\"Plugin\": \"group\"}                                | $ is not a JSON array of {\"Plugin\": <group plugin>, \"Properties\": <group spec>}",
         "empty array         | []                                                   | $ holds no groups",
-        "broken JSON         | [{\"Plugin\": \"group\",]                            | $ is not valid JSON: at [1]: Unexpected character*",
+        "broken JSON         | [{\"Plugin\": \"group\",]                            | $ is not valid JSON: *",
         "entry not an object | [\"group\"]                                          | Entry 0 of $ is not a JSON object {\"Plugin\": .., \"Properties\": ..}",
         "null entry          | [null]                                               | Entry 0 of $ is not a JSON object {\"Plugin\": .., \"Properties\": ..}",
         "plugin not a string | [{\"Plugin\": 7, \"Properties\": {\"ID\": \"a\"}}]   | Entry 0 of $ is not valid: *",

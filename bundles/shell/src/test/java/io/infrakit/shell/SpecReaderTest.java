@@ -113,11 +113,33 @@ class SpecReaderTest {
         assertNull(SpecReader.properties(CODEC, write("null")));
 
         String bad = write("{\"a\": }");
-        assertTrue(message(() -> SpecReader.properties(CODEC, bad)).startsWith(bad + " is not valid JSON: "));
+        assertEquals(bad + " is not valid JSON at line 1, column 7: unexpected character '}', expected a value",
+                message(() -> SpecReader.properties(CODEC, bad)));
         String word = write("nonsense");
         assertEquals(word + " is not valid JSON", message(() -> SpecReader.properties(CODEC, word)));
         String yaml = write("a: b");
-        assertTrue(message(() -> SpecReader.properties(CODEC, yaml)).startsWith(yaml + " is not valid JSON: "));
+        assertEquals(yaml + " is not valid JSON at line 1, column 1: unrecognized word 'a', expected a value",
+                message(() -> SpecReader.properties(CODEC, yaml)));
+        String two = write("{\"Note\": 1} {\"Note\": 2}");
+        assertEquals(two + " is not valid JSON: the value has more text after its JSON value", message(() -> SpecReader.properties(CODEC, two)));
+        String twice = write("{\"Note\": 1, \"Note\": 2}");
+        assertEquals(twice + " is not valid JSON: duplicate key Note", message(() -> SpecReader.properties(CODEC, twice)));
+    }
+
+    @Test
+    void aGroupSpecWithAMistakeIsRefusedWithThePathAndTheKeyMeant() throws Exception {
+        String typo = write("{\"ID\": \"g\", \"Propertes\": {\"Allocation\": {\"Size\": 1}}}");
+        assertEquals(typo + " is not a valid group spec: unknown key Propertes: did you mean Properties?",
+                message(() -> SpecReader.read(CODEC, typo, GroupSpec.class, "group spec")));
+        String number = write("{\"ID\": 42}");
+        assertEquals(number + " is not a valid group spec: ID: expected a string, got 42",
+                message(() -> SpecReader.read(CODEC, number, GroupSpec.class, "group spec")));
+        String array = write("[{\"ID\": \"g\"}]");
+        assertEquals(array + " is not a valid group spec: expected an object, got an array",
+                message(() -> SpecReader.read(CODEC, array, GroupSpec.class, "group spec")));
+        // the group's own properties are the group plugin's to check, at commit
+        String inner = write("{\"id\": \"g\", \"properties\": {\"Updte\": {}}}");
+        assertEquals(new GroupSpec("g", new RawJson("{\"Updte\": {}}")), SpecReader.read(CODEC, inner, GroupSpec.class, "group spec"));
     }
 
     @Test

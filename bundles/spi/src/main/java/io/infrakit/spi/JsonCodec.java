@@ -10,6 +10,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>Record components map to Go field names: the first letter is capitalised, {@code id} is {@code ID}
  * and {@code ok} is {@code OK} ({@code logicalID} → {@code LogicalID}). Decoding ignores unknown fields,
  * matches names without regard to case and converts no scalar into another type, as Go's decoder.
+ * {@link #decodeStrict} also refuses unknown keys, for what users write.
  */
 @ProviderType
 public interface JsonCodec {
@@ -24,6 +25,36 @@ public interface JsonCodec {
      * @throws PluginException saying where and why the JSON does not fit the type
      */
     <T> T decode(RawJson json, Class<T> type) throws PluginException;
+
+    /**
+     * Decodes a value a user wrote (a group spec, a plugin's own properties) and refuses its mistakes, where
+     * {@link #decode} lets unknown keys pass as the wire protocol must. As {@code decode}, and also:
+     * <ul>
+     * <li>an unknown key is an error naming the closest known key: {@code unknown key Properties.Updte: did you mean
+     * Update?} ({@link RawJson} values, maps and other plugins' properties are not looked into);</li>
+     * <li>a key given twice, or text after the value, is an error;</li>
+     * <li>every error is one sentence with the JSON path of the value at fault, {@code path} first, what was
+     * expected and what was found: {@code Properties.Allocation.Size: expected a whole number, got "three"}. It
+     * names no Java type and has no cause attached.</li>
+     * </ul>
+     * A plugin checking its properties passes {@code "Properties"} and puts its name before the message, as the path
+     * starts at its own properties: {@code instance-process: unknown key Properties.Evn: did you mean Env?}.
+     *
+     * <p>The default implementation decodes as {@link #decode} does, for codecs that cannot check more (test fakes);
+     * the rpc bundle's codec overrides it.
+     *
+     * @param <T> the type
+     * @param json the JSON, or {@code null}
+     * @param type a record, {@code String}, a boxed scalar, {@code Map} or {@code List}
+     * @param path the JSON path of {@code json} within the document the user wrote ({@code Properties}), or
+     *        {@code ""} when {@code json} is the whole document
+     * @return the value, or {@code null} when {@code json} is {@code null} or JSON {@code null}
+     * @throws PluginException saying where and why the JSON does not fit the type
+     * @since 0.4.0
+     */
+    default <T> T decodeStrict(RawJson json, Class<T> type, String path) throws PluginException {
+        return decode(json, type);
+    }
 
     /**
      * Encodes a value compactly.

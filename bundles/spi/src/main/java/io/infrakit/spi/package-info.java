@@ -3,7 +3,7 @@
  * plugin names, the error every plugin method may raise and the JSON codec as components hold it.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package io.infrakit.spi;
 
 import org.osgi.annotation.bundle.Export;

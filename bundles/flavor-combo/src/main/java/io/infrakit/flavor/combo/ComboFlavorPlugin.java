@@ -137,7 +137,7 @@ public final class ComboFlavorPlugin implements FlavorPlugin {
 
     @Override
     public void validate(RawJson properties, Allocation allocation) throws PluginException {
-        for (Indexed part : parts(properties)) {
+        for (Indexed part : ComboSpec.parse(properties, json.get(), name, true)) {
             FlavorPlugin plugin = lookup(part);
             try {
                 plugin.validate(part.part().properties(), allocation);
@@ -222,7 +222,7 @@ public final class ComboFlavorPlugin implements FlavorPlugin {
     }
 
     private List<Indexed> parts(RawJson properties) throws PluginException {
-        return ComboSpec.parse(properties, json.get(), name);
+        return ComboSpec.parse(properties, json.get(), name, false);
     }
 
     /**
@@ -261,7 +261,13 @@ public final class ComboFlavorPlugin implements FlavorPlugin {
     }
 
     private static PluginException failure(Indexed part, String what, Exception e) {
-        return new PluginException(part.label() + ": " + what + message(e), e);
+        String message = message(e);
+        // a part's message may start with its own name, which the label has already said
+        String name = part.part().plugin().split("/", 2)[0];
+        if (message.startsWith(name + ": ")) {
+            message = message.substring(name.length() + 2);
+        }
+        return new PluginException(part.label() + ": " + what + message, e);
     }
 
     private static String message(Exception e) {

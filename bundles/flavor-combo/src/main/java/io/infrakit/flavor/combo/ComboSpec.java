@@ -51,11 +51,23 @@ record ComboSpec(List<Part> flavors) {
      * @param properties the properties
      * @param json the codec
      * @param selfName the combo's own plugin name, which no part may name
+     * @param strict whether an unknown key is an error ({@code flavor-combo: unknown key Properties.Flavours: did
+     *        you mean Flavors?}), as in Validate; Prepare, Healthy and Drain read leniently, so that a group
+     *        committed before Validate checked keys keeps converging
      * @return the parts in order, with their positions
      * @throws PluginException naming the field at fault
      */
-    static List<Indexed> parse(RawJson properties, JsonCodec json, String selfName) throws PluginException {
-        ComboSpec spec = json.decode(properties, ComboSpec.class);
+    static List<Indexed> parse(RawJson properties, JsonCodec json, String selfName, boolean strict) throws PluginException {
+        ComboSpec spec;
+        if (strict) {
+            try {
+                spec = json.decodeStrict(properties, ComboSpec.class, "Properties");
+            } catch (PluginException e) {
+                throw new PluginException(ComboFlavorPlugin.DEFAULT_NAME + ": " + e.getMessage());
+            }
+        } else {
+            spec = json.decode(properties, ComboSpec.class);
+        }
         if (spec == null || spec.flavors() == null) {
             throw new PluginException("Flavors must be present: {\"Flavors\": [{\"Plugin\": \"flavor-vanilla\", \"Properties\": {...}}, ...]}");
         }

@@ -58,9 +58,28 @@ class ComboFlavorPluginTest {
         assertTrue(validationError(null).startsWith("Flavors must be present"), validationError(null));
         assertTrue(validationError("{}").startsWith("Flavors must be present"));
         assertTrue(validationError("{\"Flavors\":[]}").startsWith("Flavors must not be empty"));
-        assertTrue(validationError("{\"Flavors\":\"flavor-vanilla\"}").contains("at Flavors"), validationError("{\"Flavors\":\"flavor-vanilla\"}"));
+        assertEquals("flavor-combo: Properties.Flavors: expected an array, got \"flavor-vanilla\"", validationError("{\"Flavors\":\"flavor-vanilla\"}"));
         assertTrue(validationError("{\"Flavors\":[null]}").startsWith("Flavors[0] must be an object"));
         assertEquals(List.of(), fakes.lookups, "nothing is looked up for properties of the wrong shape");
+    }
+
+    @Test
+    void validateRefusesUnknownKeysWithTheKeyMostLikelyMeant() {
+        fakes.add("a", null, null, null, null);
+        assertEquals("flavor-combo: unknown key Properties.Flavours: did you mean Flavors?", validationError("{\"Flavours\":[{\"Plugin\":\"a\"}]}"));
+        assertEquals("flavor-combo: unknown key Properties.Flavors[0].Plugn: did you mean Plugin?", validationError("{\"Flavors\":[{\"Plugn\":\"a\"}]}"));
+        assertEquals("flavor-combo: unknown key Properties.Flavors[0].Propreties: did you mean Properties?",
+                validationError("{\"Flavors\":[{\"Plugin\":\"a\",\"Propreties\":{}}]}"));
+        assertEquals("flavor-combo: Properties.Flavors[0]: expected an object, got \"a\"", validationError("{\"Flavors\":[\"a\"]}"));
+        assertEquals(List.of(), fakes.lookups, "nothing is looked up for properties with a mistake");
+    }
+
+    @Test
+    void prepareReadsPropertiesWithUnknownKeysAsBefore() throws Exception {
+        // a group committed before Validate refused unknown keys keeps converging
+        fakes.add("a", null, null, null, null);
+        assertEquals("", combo.prepare(new RawJson("{\"Flavors\":[{\"Plugin\":\"a\"}],\"Note\":1}"),
+                new InstanceSpec(null, null, "", null, null), SIZE_2).init());
     }
 
     @Test

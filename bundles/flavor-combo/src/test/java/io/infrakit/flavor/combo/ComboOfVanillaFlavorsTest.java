@@ -81,7 +81,10 @@ class ComboOfVanillaFlavorsTest {
         RawJson bad = new RawJson("{\"Flavors\":[{\"Plugin\":\"flavor-vanilla\",\"Properties\":{}},"
                 + "{\"Plugin\":\"flavor-vanilla\",\"Properties\":{\"Init\":\"one line\"}}]}");
         PluginException e = assertThrows(PluginException.class, () -> combo.validate(bad, Allocation.ofSize(1)));
-        assertTrue(e.getMessage().startsWith("Flavors[1] (flavor-vanilla): Invalid properties: at Init"), e.getMessage());
+        assertEquals("Flavors[1] (flavor-vanilla): Properties.Init: expected an array, got \"one line\"", e.getMessage());
+        RawJson typo = new RawJson("{\"Flavors\":[{\"Plugin\":\"flavor-vanilla\",\"Properties\":{\"Inti\":[\"x\"]}}]}");
+        assertEquals("Flavors[0] (flavor-vanilla): unknown key Properties.Inti: did you mean Init?",
+                assertThrows(PluginException.class, () -> combo.validate(typo, Allocation.ofSize(1))).getMessage());
     }
 
     @Test

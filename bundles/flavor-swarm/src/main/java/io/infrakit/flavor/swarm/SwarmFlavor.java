@@ -52,6 +52,9 @@ final class SwarmFlavor implements FlavorPlugin {
     record DockerConnect(String host, RawJson tls) {
     }
 
+    /** The plugin's kind, which its messages about the shape of properties start with. */
+    static final String KIND = "flavor-swarm";
+
     static final String LINK = "infrakit-link";
     static final String LINK_CONTEXT = "infrakit-link-context";
     static final String SWARM_ID = "swarm-id";
@@ -80,7 +83,7 @@ final class SwarmFlavor implements FlavorPlugin {
 
     @Override
     public void validate(RawJson properties, Allocation allocation) throws PluginException {
-        Spec spec = spec(properties);
+        Spec spec = spec(properties, true);
         List<String> ids = allocation.logicalIDs() == null ? List.of() : allocation.logicalIDs();
         Set<String> seen = new HashSet<>();
         for (String id : ids) {
@@ -116,7 +119,7 @@ final class SwarmFlavor implements FlavorPlugin {
 
     @Override
     public InstanceSpec prepare(RawJson properties, InstanceSpec instance, Allocation allocation) throws PluginException {
-        Spec spec = spec(properties);
+        Spec spec = spec(properties, false);
         InitScript script = script(spec);
         if (role == Role.MANAGER && blank(spec.swarmJoinIP())) {
             throw new PluginException("SwarmJoinIP is required for managers: the address of the manager that initializes the swarm");
@@ -173,7 +176,7 @@ final class SwarmFlavor implements FlavorPlugin {
             return Health.UNHEALTHY;
         }
         // the instance may not have joined yet: no node is Unknown, not Unhealthy
-        return nodes(engineHost(spec(properties)), link).isEmpty() ? Health.UNKNOWN : Health.HEALTHY;
+        return nodes(engineHost(spec(properties, false)), link).isEmpty() ? Health.UNKNOWN : Health.HEALTHY;
     }
 
     @Override
@@ -185,7 +188,7 @@ final class SwarmFlavor implements FlavorPlugin {
         if (blank(link)) {
             throw new PluginException("Unable to drain " + instance.id() + " without an " + LINK + " tag");
         }
-        String engine = engineHost(spec(properties));
+        String engine = engineHost(spec(properties, false));
         List<SwarmApi.Node> nodes = nodes(engine, link);
         if (nodes.isEmpty()) {
             throw new PluginException("Unable to drain " + instance.id() + ": no swarm node has the label " + LINK + "=" + link);
@@ -226,8 +229,22 @@ final class SwarmFlavor implements FlavorPlugin {
         throw new PluginException("The Docker engine at " + engine + " knows no swarm manager (Swarm.RemoteManagers is empty)");
     }
 
-    private Spec spec(RawJson properties) throws PluginException {
-        Spec spec = api.json().decode(properties, Spec.class);
+    /**
+     * The properties, checked. Validate reads them strictly (an unknown key is refused with the key most likely
+     * meant, {@code flavor-swarm: unknown key Properties.SwarmJoinIp: did you mean SwarmJoinIP?}); Prepare reads
+     * them leniently, so that a group committed before Validate checked keys keeps converging.
+     */
+    private Spec spec(RawJson properties, boolean strict) throws PluginException {
+        Spec spec;
+        if (strict) {
+            try {
+                spec = api.json().decodeStrict(properties, Spec.class, "Properties");
+            } catch (PluginException e) {
+                throw new PluginException(KIND + ": " + e.getMessage());
+            }
+        } else {
+            spec = api.json().decode(properties, Spec.class);
+        }
         if (spec == null) {
             spec = new Spec(null, null, null, null);
         }

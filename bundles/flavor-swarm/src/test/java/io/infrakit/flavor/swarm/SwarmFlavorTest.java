@@ -60,7 +60,16 @@ class SwarmFlavorTest {
                 invalid(worker, "{\"InitScriptTemplateURL\":\"http://example.com/w.sh\"}", Allocation.ofSize(1)).getMessage());
         assertTrue(invalid(worker, "{\"InitScriptTemplateURL\":\"file:///no/such/template.sh\"}", Allocation.ofSize(1))
                 .getMessage().startsWith("InitScriptTemplateURL file:///no/such/template.sh: "));
-        assertTrue(invalid(worker, "{\"SwarmJoinIP\":5}", Allocation.ofSize(1)).getMessage().contains("SwarmJoinIP"));
+        assertEquals("flavor-swarm: Properties.SwarmJoinIP: expected a string, got 5", invalid(worker, "{\"SwarmJoinIP\":5}", Allocation.ofSize(1)).getMessage());
+        assertEquals("flavor-swarm: unknown key Properties.SwarmJoinIp2: did you mean SwarmJoinIP?",
+                invalid(worker, "{\"SwarmJoinIp2\":\"10.0.0.5\"}", Allocation.ofSize(1)).getMessage());
+        assertEquals("flavor-swarm: unknown key Properties.Docker.Hots: did you mean Host?",
+                invalid(worker, "{\"Docker\":{\"Hots\":\"unix:///s\"}}", Allocation.ofSize(1)).getMessage());
+        assertEquals("flavor-swarm: Properties.Attachments[\"10.0.0.5\"]: expected an array, got an object",
+                invalid(worker, "{\"Attachments\":{\"10.0.0.5\":{\"ID\":\"v\",\"Type\":\"ebs\"}}}", THREE).getMessage());
+        assertEquals("flavor-swarm: unknown key Properties.Attachments[\"10.0.0.5\"][0].Typ: did you mean Type?",
+                invalid(worker, "{\"Attachments\":{\"10.0.0.5\":[{\"ID\":\"v\",\"Typ\":\"ebs\"}]}}", THREE).getMessage());
+        assertEquals("flavor-swarm: Properties: expected an object, got an array", invalid(worker, "[]", Allocation.ofSize(1)).getMessage());
         assertEquals("Attachments: 10.0.0.9 is not one of Allocation.LogicalIDs",
                 invalid(worker, "{\"Attachments\":{\"10.0.0.9\":[{\"ID\":\"v\",\"Type\":\"ebs\"}]}}", THREE).getMessage());
         assertEquals("Attachments: 10.0.0.5: attachment v has Type 'nfs', only ebs is supported",

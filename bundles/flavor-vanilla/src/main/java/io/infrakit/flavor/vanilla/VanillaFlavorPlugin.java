@@ -41,6 +41,9 @@ public final class VanillaFlavorPlugin implements FlavorPlugin {
     /** The factory PID: one plugin per configuration, {@code etc/io.infrakit.flavor.vanilla-<name>.cfg}. */
     public static final String PID = "io.infrakit.flavor.vanilla";
 
+    /** The plugin's kind, which its messages about properties start with. */
+    static final String KIND = "flavor-vanilla";
+
     /** Configuration of one vanilla flavor plugin. */
     @ObjectClassDefinition(name = "InfraKit vanilla flavor", description = "Init script lines and tags from the group's properties.")
     public @interface Config {
@@ -100,9 +103,19 @@ public final class VanillaFlavorPlugin implements FlavorPlugin {
         return spec == null ? new Spec(null, null) : spec;
     }
 
+    /**
+     * Checks the properties strictly: an unknown key (a typo such as {@code Inti}) is refused with the key most
+     * likely meant, a value of the wrong type with its JSON path. Prepare reads them leniently, so that a group
+     * committed before this check existed still converges.
+     */
     @Override
     public void validate(RawJson properties, Allocation allocation) throws PluginException {
-        spec(properties);
+        JsonCodec codec = json.get();
+        try {
+            codec.decodeStrict(properties, Spec.class, "Properties");
+        } catch (PluginException e) {
+            throw new PluginException(KIND + ": " + e.getMessage());
+        }
     }
 
     @Override

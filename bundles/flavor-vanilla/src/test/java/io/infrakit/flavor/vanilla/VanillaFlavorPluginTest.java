@@ -49,9 +49,29 @@ class VanillaFlavorPluginTest {
     @Test
     void validateRejectsPropertiesOfTheWrongShape() throws Exception {
         vanilla.validate(new RawJson("{\"Init\":[],\"Tags\":{}}"), Allocation.ofSize(1));
-        PluginException e = assertThrows(PluginException.class, () -> vanilla.validate(new RawJson("{\"Init\":\"one line\"}"), Allocation.ofSize(1)));
-        assertTrue(e.getMessage().startsWith("Invalid properties: at Init"), e.getMessage());
-        assertThrows(PluginException.class, () -> vanilla.validate(new RawJson("{\"Tags\":{\"n\":1}}"), Allocation.ofSize(1)));
+        vanilla.validate(new RawJson("{\"init\":[\"a\"],\"tags\":{\"any key\":\"v\"}}"), Allocation.ofSize(1));
+        vanilla.validate(null, Allocation.ofSize(1));
+        Map<String, String> bad = Map.of(
+                "{\"Init\":\"one line\"}", "flavor-vanilla: Properties.Init: expected an array, got \"one line\"",
+                "{\"Init\":[\"a\", 2]}", "flavor-vanilla: Properties.Init[1]: expected a string, got 2",
+                "{\"Tags\":{\"n\":1}}", "flavor-vanilla: Properties.Tags.n: expected a string, got 1",
+                "{\"Tags\":[\"tier=web\"]}", "flavor-vanilla: Properties.Tags: expected an object, got an array",
+                "{\"Inti\":[\"a\"]}", "flavor-vanilla: unknown key Properties.Inti: did you mean Init?",
+                "{\"Init\":[],\"tag\":{}}", "flavor-vanilla: unknown key Properties.tag: did you mean tags?",
+                "{\"Labels\":{}}", "flavor-vanilla: unknown key Properties.Labels (the keys there are Init, Tags)",
+                "[\"echo\"]", "flavor-vanilla: Properties: expected an object, got an array");
+        for (Map.Entry<String, String> c : bad.entrySet()) {
+            PluginException e = assertThrows(PluginException.class, () -> vanilla.validate(new RawJson(c.getKey()), Allocation.ofSize(1)), c.getKey());
+            assertEquals(c.getValue(), e.getMessage());
+        }
+    }
+
+    @Test
+    void prepareStillReadsPropertiesWithKeysItDoesNotKnow() throws Exception {
+        // a group committed before Validate refused unknown keys keeps converging
+        InstanceSpec out = vanilla.prepare(new RawJson("{\"Init\":[\"a\"],\"Inti\":[\"b\"]}"), new InstanceSpec(null, null, "", null, null),
+                Allocation.ofSize(1));
+        assertEquals("a", out.init());
     }
 
     @Test

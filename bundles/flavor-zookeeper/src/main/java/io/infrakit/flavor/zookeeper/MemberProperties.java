@@ -8,7 +8,6 @@ import io.infrakit.spi.group.Allocation;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -16,7 +15,8 @@ import java.util.regex.Pattern;
  * The checked properties of a ZooKeeper flavor group:
  * {@code {"Type": "member", "UseDocker": false, "Mode": "apt"|"docker"|"process", "ClientPort": 2181}}.
  *
- * <p>Every value that ends up in an init script is checked here strictly (a mode from a fixed set, a port
+ * <p>An unknown key is refused with the key most likely meant, in Validate, Prepare and Healthy alike (as before
+ * that check named it). Every value that ends up in an init script is checked here strictly (a mode from a fixed set, a port
  * number, IPv4 logical IDs), so nothing a user writes can change the meaning of the script.
  *
  * @param mode how a member is installed and started
@@ -31,7 +31,9 @@ record MemberProperties(Mode mode, int clientPort) {
     /** The original's message when the group has no logical IDs. */
     static final String LOGICAL_IDS_REQUIRED = "IP addresses are required as LogicalIDs for a ZooKeeper ensemble";
 
-    private static final Set<String> FIELDS = Set.of("type", "usedocker", "mode", "clientport");
+    /** The plugin's kind, which its messages about the shape of properties start with. */
+    static final String KIND = "flavor-zookeeper";
+
     private static final Pattern IPV4 = Pattern.compile(
             "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
@@ -66,17 +68,15 @@ record MemberProperties(Mode mode, int clientPort) {
         if (properties == null) {
             throw new PluginException("Invalid properties: Type is required and must be '" + MEMBER + "'");
         }
-        Map<?, ?> fields = json.decode(properties, Map.class);
-        if (fields == null) {
+        Raw raw;
+        try {
+            raw = json.decodeStrict(properties, Raw.class, "Properties");
+        } catch (PluginException e) {
+            throw new PluginException(KIND + ": " + e.getMessage());
+        }
+        if (raw == null) {
             throw new PluginException("Invalid properties: expected an object like {\"Type\": \"member\"}");
         }
-        for (Object key : fields.keySet()) {
-            if (!FIELDS.contains(String.valueOf(key).toLowerCase(Locale.ROOT))) {
-                throw new PluginException("Invalid properties: unknown field '" + key
-                        + "' (the fields are Type, UseDocker, Mode, ClientPort)");
-            }
-        }
-        Raw raw = json.decode(properties, Raw.class);
         if (!MEMBER.equals(raw.type())) {
             throw new PluginException("Invalid properties: Type must be '" + MEMBER + "', not "
                     + (raw.type() == null ? "missing" : "'" + raw.type() + "'"));

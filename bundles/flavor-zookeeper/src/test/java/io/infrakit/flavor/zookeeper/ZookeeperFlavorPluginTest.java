@@ -49,9 +49,18 @@ class ZookeeperFlavorPluginTest {
         assertTrue(rejected("{\"Type\":\"member\",\"Mode\":\"ssh\"}", THREE).contains("Mode must be 'apt', 'docker' or 'process'"));
         assertTrue(rejected("{\"Type\":\"member\",\"UseDocker\":true,\"Mode\":\"process\"}", LOCAL).contains("UseDocker"));
         assertTrue(rejected("{\"Type\":\"member\",\"ClientPort\":70000}", THREE).contains("ClientPort must be between 1 and 65535"));
-        assertTrue(rejected("{\"Type\":\"member\",\"ClientPort\":\"2181\"}", THREE).contains("ClientPort"));
-        assertTrue(rejected("{\"Type\":\"member\",\"Port\":2181}", THREE).contains("unknown field 'Port'"));
-        assertTrue(rejected("[\"member\"]", THREE).startsWith("Invalid properties"));
+        Map<String, String> shape = Map.of(
+                "{\"Type\":\"member\",\"ClientPort\":\"2181\"}", "flavor-zookeeper: Properties.ClientPort: expected a whole number, got \"2181\"",
+                "{\"Type\":\"member\",\"ClientPort\":21.81}", "flavor-zookeeper: Properties.ClientPort: expected a whole number, got 21.81",
+                "{\"Type\":\"member\",\"UseDocker\":\"yes\"}", "flavor-zookeeper: Properties.UseDocker: expected true or false, got \"yes\"",
+                "{\"Type\":[\"member\"]}", "flavor-zookeeper: Properties.Type: expected a string, got an array",
+                "{\"Type\":\"member\",\"Port\":2181}", "flavor-zookeeper: unknown key Properties.Port (the keys there are ClientPort, Mode, Type, UseDocker)",
+                "{\"Type\":\"member\",\"ClientPrt\":2181}", "flavor-zookeeper: unknown key Properties.ClientPrt: did you mean ClientPort?",
+                "{\"Type\":\"member\",\"useDoker\":true}", "flavor-zookeeper: unknown key Properties.useDoker: did you mean useDocker?",
+                "[\"member\"]", "flavor-zookeeper: Properties: expected an object, got an array");
+        for (Map.Entry<String, String> c : shape.entrySet()) {
+            assertEquals(c.getValue(), rejected(c.getKey(), THREE), c.getKey());
+        }
     }
 
     @Test

@@ -59,6 +59,7 @@ final class DirectoryWatch implements AutoCloseable {
     private Set<String> written = new HashSet<>();
     private boolean complete = true;
     private boolean ended;
+    private boolean barriersBroken;
     private long barrierSent;
     private long barrierTaken;
 
@@ -117,7 +118,7 @@ final class DirectoryWatch implements AutoCloseable {
     /** Whether the watch still follows the directory and can pass barriers. */
     boolean healthy() {
         synchronized (lock) {
-            return !ended && key.isValid() && barrierKey != null && barrierKey.isValid();
+            return !ended && !barriersBroken && key.isValid() && barrierKey != null && barrierKey.isValid();
         }
     }
 
@@ -143,6 +144,9 @@ final class DirectoryWatch implements AutoCloseable {
             Files.delete(file); // its creation's event is on its way; the file itself is not needed
         } catch (IOException e) {
             LOG.debug("Cannot create the barrier {}: {}", file, e.getMessage());
+            synchronized (lock) {
+                barriersBroken = true; // its directory was removed, say: the next full scan watches anew
+            }
             return false;
         }
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -57,6 +57,9 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
     /** The factory PID: one plugin per configuration, {@code etc/io.infrakit.instance.file-<name>.cfg}. */
     public static final String PID = "io.infrakit.instance.file";
 
+    /** The plugin's kind, which its messages about properties start with. */
+    static final String KIND = "instance-file";
+
     /** Configuration of one file instance plugin. */
     @ObjectClassDefinition(name = "InfraKit file instance plugin", description = "Instances that are files in a directory.")
     public @interface Config {
@@ -160,10 +163,17 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
         directory.close();
     }
 
+    /**
+     * Checks that the properties are a JSON object (or absent). Their keys are the user's own (the tutorial puts a
+     * {@code Note} there; the Go plugin stores anything), so none is unknown; a key given twice is refused.
+     */
     @Override
     public void validate(RawJson properties) throws PluginException {
-        if (properties != null && !properties.json().strip().equals("null")) {
-            json.get().decode(properties, Map.class);
+        JsonCodec codec = json.get();
+        try {
+            codec.decodeStrict(properties, Map.class, "Properties");
+        } catch (PluginException e) {
+            throw new PluginException(KIND + ": " + e.getMessage());
         }
     }
 

@@ -126,8 +126,13 @@ class FileInstancePluginTest {
         FileInstancePlugin p = plugin();
         p.validate(new RawJson("{\"Note\":\"x\"}"));
         p.validate(null);
-        assertThrows(PluginException.class, () -> p.validate(new RawJson("[1]")));
-        assertThrows(PluginException.class, () -> p.validate(new RawJson("\"x\"")));
+        p.validate(new RawJson("{\"Anything\": {\"the user\": [\"likes\"]}}"));
+        assertEquals("instance-file: Properties: expected an object, got an array",
+                assertThrows(PluginException.class, () -> p.validate(new RawJson("[1]"))).getMessage());
+        assertEquals("instance-file: Properties: expected an object, got \"x\"",
+                assertThrows(PluginException.class, () -> p.validate(new RawJson("\"x\""))).getMessage());
+        assertEquals("instance-file: duplicate key Properties.Note",
+                assertThrows(PluginException.class, () -> p.validate(new RawJson("{\"Note\": 1, \"Note\": 2}"))).getMessage());
     }
 
     @Test

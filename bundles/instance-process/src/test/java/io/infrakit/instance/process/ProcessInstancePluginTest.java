@@ -251,15 +251,24 @@ class ProcessInstancePluginTest {
                 "{\"Env\": {\"1BAD\": \"x\"}}", "'1BAD'",
                 "{\"Env\": {\"A-B\": \"x\"}}", "'A-B'",
                 "{\"Env\": {\"A=B\": \"x\"}}", "'A=B'",
-                "{\"Env\": {\"N\": 1}}", "Env.N",
-                "{\"Env\": {\"INFRAKIT_INSTANCE_ID\": \"x\"}}", "Env.INFRAKIT_INSTANCE_ID",
-                "{\"Env\": [\"A=B\"]}", "Env",
-                "{\"Envv\": {}}", "'Envv'",
-                "[1]", "expected an object",
-                "\"x\"", "expected an object");
+                "{\"Env\": {\"N\": null}}", "Env.N",
+                "{\"Env\": {\"INFRAKIT_INSTANCE_ID\": \"x\"}}", "Env.INFRAKIT_INSTANCE_ID");
         for (Map.Entry<String, String> e : bad.entrySet()) {
             PluginException ex = assertThrows(PluginException.class, () -> p.validate(new RawJson(e.getKey())), e.getKey());
             assertTrue(ex.getMessage().contains(e.getValue()), ex.getMessage());
+        }
+        // mistakes in the shape: the plugin's name, the JSON path from its Properties, the key it most likely meant
+        Map<String, String> shape = Map.of(
+                "{\"Envv\": {}}", "instance-process: unknown key Properties.Envv: did you mean Env?",
+                "{\"env\": {}, \"Enviroment\": {}}", "instance-process: unknown key Properties.Enviroment (the keys there are Env)",
+                "{\"Env\": {\"N\": 1}}", "instance-process: Properties.Env.N: expected a string, got 1",
+                "{\"Env\": {\"N\": [\"x\"]}}", "instance-process: Properties.Env.N: expected a string, got an array",
+                "{\"Env\": [\"A=B\"]}", "instance-process: Properties.Env: expected an object, got an array",
+                "{\"Env\": \"A=B\"}", "instance-process: Properties.Env: expected an object, got \"A=B\"",
+                "[1]", "instance-process: Properties: expected an object, got an array",
+                "\"x\"", "instance-process: Properties: expected an object, got \"x\"");
+        for (Map.Entry<String, String> e : shape.entrySet()) {
+            assertEquals(e.getValue(), assertThrows(PluginException.class, () -> p.validate(new RawJson(e.getKey())), e.getKey()).getMessage());
         }
     }
 

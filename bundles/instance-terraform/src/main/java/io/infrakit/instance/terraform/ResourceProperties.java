@@ -17,7 +17,19 @@ import java.util.regex.Pattern;
  */
 record ResourceProperties(String type, Map<String, Object> value) {
 
+    /** The plugin's kind, which its messages about the shape of properties start with. */
+    static final String KIND = "instance-terraform";
+
     private static final Pattern TYPE = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+
+    /**
+     * The keys properties may have, for {@link #checkKeys}; their values are checked by {@link #parse}.
+     *
+     * @param type the resource type
+     * @param value the resource body
+     */
+    record Keys(Object type, Object value) {
+    }
     private static final String EXPECTED = " (expected {\"type\": \"<Terraform resource type>\", \"value\": {<resource body>}})";
 
     /**
@@ -52,6 +64,23 @@ record ResourceProperties(String type, Map<String, Object> value) {
         check(json, t, body, Placement.tagsField(t), Placement.SOFTLAYER.equals(t) ? List.class : Map.class);
         check(json, t, body, Placement.initField(t), String.class);
         return new ResourceProperties(t, body);
+    }
+
+    /**
+     * Checks, for Validate, what {@link #parse} lets pass as the original did: a key other than {@code type} and
+     * {@code value} (a typo such as {@code tpye}), or one given twice. Provision does not check again, so that an
+     * instance of a group committed before this check existed can still be created.
+     *
+     * @param json the codec
+     * @param properties the properties, or {@code null}
+     * @throws PluginException {@code instance-terraform: unknown key Properties.tpye: did you mean type?}
+     */
+    static void checkKeys(JsonCodec json, RawJson properties) throws PluginException {
+        try {
+            json.decodeStrict(properties, Keys.class, "Properties");
+        } catch (PluginException e) {
+            throw new PluginException(KIND + ": " + e.getMessage());
+        }
     }
 
     /**

@@ -152,7 +152,9 @@ public final class TerraformInstancePlugin implements InstancePlugin {
 
     @Override
     public void validate(RawJson properties) throws PluginException {
-        ResourceProperties.parse(json.get(), properties);
+        JsonCodec codec = json.get();
+        ResourceProperties.checkKeys(codec, properties);
+        ResourceProperties.parse(codec, properties);
         terraform.resolve();
     }
 

@@ -137,7 +137,6 @@ class TerraformInstancePluginTest {
         p.validate(new RawJson("{\"Type\": \"aws_instance\", \"Value\": {\"ami\": \"ami-1\", \"tags\": {\"a\": \"b\"}, \"user_data\": \"x\"}}"));
         Map<String, String> bad = new java.util.LinkedHashMap<>();
         bad.put("null", "'type' and 'value' are required");
-        bad.put("[1]", "not an object");
         bad.put("{\"value\": {}}", "'type' is required");
         bad.put("{\"type\": 5, \"value\": {}}", "'type' must be a Terraform resource type name");
         bad.put("{\"type\": \"../x\", \"value\": {}}", "'type' must be a Terraform resource type name");
@@ -152,6 +151,16 @@ class TerraformInstancePluginTest {
         for (Map.Entry<String, String> c : bad.entrySet()) {
             PluginException e = assertThrows(PluginException.class, () -> p.validate(new RawJson(c.getKey())), c.getKey());
             assertTrue(e.getMessage().startsWith("Invalid properties: ") && e.getMessage().contains(c.getValue()), c.getKey() + " -> " + e.getMessage());
+        }
+        // the shape: the plugin's name, the JSON path from its Properties, the key most likely meant
+        Map<String, String> shape = Map.of(
+                "[1]", "instance-terraform: Properties: expected an object, got an array",
+                "{\"tpye\": \"terraform_data\", \"value\": {}}", "instance-terraform: unknown key Properties.tpye: did you mean type?",
+                "{\"type\": \"terraform_data\", \"Vaule\": {}}", "instance-terraform: unknown key Properties.Vaule: did you mean Value?",
+                "{\"type\": \"terraform_data\", \"value\": {}, \"count\": 2}", "instance-terraform: unknown key Properties.count (the keys there are Type, Value)",
+                "{\"type\": \"terraform_data\", \"type\": \"aws_instance\", \"value\": {}}", "instance-terraform: duplicate key Properties.type");
+        for (Map.Entry<String, String> c : shape.entrySet()) {
+            assertEquals(c.getValue(), assertThrows(PluginException.class, () -> p.validate(new RawJson(c.getKey())), c.getKey()).getMessage());
         }
         PluginException none = assertThrows(PluginException.class, () -> p.validate(null));
         assertTrue(none.getMessage().contains("'type' and 'value' are required"), none.getMessage());

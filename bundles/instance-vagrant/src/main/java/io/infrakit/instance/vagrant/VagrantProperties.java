@@ -12,7 +12,8 @@ import java.util.TreeSet;
 /**
  * The plugin's {@code Properties}: {@code {"Box": "bento/ubuntu-16.04", "CPUs": 2, "Memory": 512}}.
  *
- * <p>Field names are matched exactly, as the original looked them up in a map. Unlike the original, which
+ * <p>Field names are matched exactly, as the original looked them up in a map; a mistyped one is refused with
+ * the name most likely meant. Unlike the original, which
  * accepted anything in Validate and failed only at Provision (or rendered a broken Vagrantfile), every
  * field is checked here and the message names it.
  *
@@ -27,7 +28,21 @@ record VagrantProperties(String box, int cpus, int memory) {
     /** Default memory in MB, as in the original. */
     static final int DEFAULT_MEMORY = 512;
 
+    /** The plugin's kind, which its messages about the shape of properties start with. */
+    static final String KIND = "instance-vagrant";
+
     private static final Set<String> KNOWN = Set.of("Box", "CPUs", "Memory");
+
+    /**
+     * The keys, for the codec's strict check of the shape (unknown keys, with the one most likely meant); the
+     * values are checked here. {@code cPUs} is the record name that the codec spells {@code CPUs}.
+     *
+     * @param box the box
+     * @param cPUs the CPUs
+     * @param memory the memory
+     */
+    record Keys(Object box, Object cPUs, Object memory) {
+    }
 
     /**
      * Decodes and checks properties.
@@ -41,16 +56,19 @@ record VagrantProperties(String box, int cpus, int memory) {
         if (properties == null || properties.json().strip().equals("null")) {
             throw new PluginException("Property 'Box' must be set");
         }
-        if (!properties.json().strip().startsWith("{")) {
-            throw new PluginException("Invalid properties: must be a JSON object like {\"Box\": \"bento/ubuntu-16.04\"}");
+        try {
+            json.decodeStrict(properties, Keys.class, "Properties");
+        } catch (PluginException e) {
+            throw new PluginException(KIND + ": " + e.getMessage());
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> map = json.decode(properties, Map.class);
-        Set<String> unknown = new TreeSet<>(map.keySet());
-        unknown.removeAll(KNOWN);
-        if (!unknown.isEmpty()) {
-            throw new PluginException("Unknown property " + String.join(", ", unknown.stream().map(k -> "'" + k + "'").toList())
-                    + " (known: Box, CPUs, Memory; names are case-sensitive)");
+        for (String key : new TreeSet<>(map.keySet())) {
+            if (!KNOWN.contains(key)) {
+                // the codec matched it without regard to case; the original looked the names up exactly
+                String known = KNOWN.stream().filter(key::equalsIgnoreCase).findFirst().orElse(String.join(", ", new TreeSet<>(KNOWN)));
+                throw new PluginException(KIND + ": unknown key Properties." + key + ": did you mean " + known + "? (names are case-sensitive)");
+            }
         }
         return new VagrantProperties(box(map.get("Box")), positive("CPUs", map.get("CPUs"), DEFAULT_CPUS),
                 positive("Memory", map.get("Memory"), DEFAULT_MEMORY));

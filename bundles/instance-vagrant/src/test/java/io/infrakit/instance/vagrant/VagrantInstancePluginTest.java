@@ -314,8 +314,13 @@ class VagrantInstancePluginTest {
                 Map.entry("{\"Box\":\"b\",\"Memory\":1.5}", "Property 'Memory' must be a whole number, not 1.5"),
                 Map.entry("{\"Box\":\"b\",\"Memory\":-512}", "Property 'Memory' must be a positive whole number (1 to 2147483647), not -512"),
                 Map.entry("{\"Box\":\"b\",\"Memory\":99999999999}", "Property 'Memory' must be a positive whole number (1 to 2147483647), not 99999999999"),
-                Map.entry("{\"Box\":\"b\",\"cpus\":2}", "Unknown property 'cpus' (known: Box, CPUs, Memory; names are case-sensitive)"),
-                Map.entry("[\"b\"]", "Invalid properties: must be a JSON object like {\"Box\": \"bento/ubuntu-16.04\"}"));
+                Map.entry("{\"Box\":\"b\",\"cpus\":2}", "instance-vagrant: unknown key Properties.cpus: did you mean CPUs? (names are case-sensitive)"),
+                Map.entry("{\"Box\":\"b\",\"CPU\":2}", "instance-vagrant: unknown key Properties.CPU: did you mean CPUs?"),
+                Map.entry("{\"Box\":\"b\",\"Memroy\":2048}", "instance-vagrant: unknown key Properties.Memroy: did you mean Memory?"),
+                Map.entry("{\"Bx\":\"b\"}", "instance-vagrant: unknown key Properties.Bx: did you mean Box?"),
+                Map.entry("{\"Box\":\"b\",\"Disk\":20}", "instance-vagrant: unknown key Properties.Disk (the keys there are Box, CPUs, Memory)"),
+                Map.entry("{\"Box\":\"b\",\"Box\":\"c\"}", "instance-vagrant: duplicate key Properties.Box"),
+                Map.entry("[\"b\"]", "instance-vagrant: Properties: expected an object, got an array"));
         for (Map.Entry<String, String> e : bad.entrySet()) {
             PluginException thrown = assertThrows(PluginException.class,
                     () -> p.validate(e.getKey().equals("null") ? null : new RawJson(e.getKey())), e.getKey());

@@ -33,6 +33,14 @@ abstract class RemotePlugin {
         return client.call(socket, method, params, Json.valueReader(resultType));
     }
 
+    /** As {@link #call(String, Object, Class)} for a call the server may hold for {@code heldMillis} (a long poll). */
+    <R> R call(String method, Object params, Class<R> resultType, long heldMillis) throws PluginException {
+        if (!verified) {
+            verify();
+        }
+        return client.call(socket, method, params, Json.valueReader(resultType), heldMillis);
+    }
+
     private void verify() throws PluginException {
         List<InterfaceSpec> specs = client.handshake(socket);
         for (InterfaceSpec spec : specs) {

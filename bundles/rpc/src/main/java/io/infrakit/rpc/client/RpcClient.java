@@ -83,6 +83,7 @@ public final class RpcClient implements AutoCloseable {
             case FLAVOR -> new FlavorClient(this, socket, t);
             case GROUP -> new GroupClient(this, socket);
             case MANAGER -> new ManagerClient(this, socket);
+            case GROUP_CONTROL -> new GroupControlClient(this, socket);
         };
         return spi.cast(proxy);
     }
@@ -142,6 +143,11 @@ public final class RpcClient implements AutoCloseable {
 
     <R> R call(Path socket, String method, Object params, JsonRpc.ValueReader<R> resultReader) throws PluginException {
         return exchange(socket, method, params, resultReader, callTimeoutMillis);
+    }
+
+    /** As {@link #call(Path, String, Object, JsonRpc.ValueReader)} for a call the server may hold for {@code heldMillis} (a long poll). */
+    <R> R call(Path socket, String method, Object params, JsonRpc.ValueReader<R> resultReader, long heldMillis) throws PluginException {
+        return exchange(socket, method, params, resultReader, callTimeoutMillis + heldMillis);
     }
 
     private <R> R exchange(Path socket, String method, Object params, JsonRpc.ValueReader<R> resultReader, long timeoutMillis)

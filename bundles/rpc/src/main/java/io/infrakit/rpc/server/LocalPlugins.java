@@ -5,6 +5,7 @@ import io.infrakit.rpc.wire.CommonMessages.Vendor;
 import io.infrakit.rpc.wire.Spi;
 import io.infrakit.spi.PluginName;
 import io.infrakit.spi.flavor.FlavorPlugin;
+import io.infrakit.spi.group.GroupControl;
 import io.infrakit.spi.group.GroupPlugin;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.manager.Manager;
@@ -259,5 +260,15 @@ public final class LocalPlugins {
 
     void unbindManager(ComponentServiceObjects<Manager> plugin, Map<String, Object> properties) {
         remove(Spi.MANAGER, properties);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = TARGET)
+    void bindGroupControl(ComponentServiceObjects<GroupControl> plugin, Map<String, Object> properties) {
+        add(Spi.GROUP_CONTROL, properties, plugin::getService, vendor(plugin));
+    }
+
+    void unbindGroupControl(ComponentServiceObjects<GroupControl> plugin, Map<String, Object> properties) {
+        remove(Spi.GROUP_CONTROL, properties);
     }
 }

@@ -4,6 +4,7 @@ import io.infrakit.rpc.wire.CommonMessages.Empty;
 import io.infrakit.rpc.wire.CommonMessages.Ok;
 import io.infrakit.rpc.wire.CommonMessages.TypedOk;
 import io.infrakit.rpc.wire.FlavorMessages;
+import io.infrakit.rpc.wire.GroupControlMessages;
 import io.infrakit.rpc.wire.GroupMessages.CommitGroupRequest;
 import io.infrakit.rpc.wire.GroupMessages.CommitGroupResponse;
 import io.infrakit.rpc.wire.GroupMessages.DescribeGroupResponse;
@@ -14,6 +15,7 @@ import io.infrakit.rpc.wire.InstanceMessages;
 import io.infrakit.rpc.wire.Spi;
 import io.infrakit.spi.flavor.FlavorPlugin;
 import io.infrakit.spi.group.Allocation;
+import io.infrakit.spi.group.GroupControl;
 import io.infrakit.spi.group.GroupPlugin;
 import io.infrakit.spi.group.GroupSpec;
 import io.infrakit.spi.instance.Description;
@@ -35,6 +37,9 @@ final class ServedInterfaces {
     private static final Allocation NO_ALLOCATION = new Allocation(0, null);
     private static final Description NO_INSTANCE = new Description("", null, null);
     private static final GroupSpec NO_GROUP = new GroupSpec("", null);
+
+    /** The longest a {@code GroupControl.Events} call waits for an event, in seconds. */
+    static final int MAX_WAIT_SECONDS = 30;
 
     private static final Map<Spi, Map<String, ServedMethod<?, ?>>> METHODS = new EnumMap<>(Spi.class);
 
@@ -97,6 +102,24 @@ final class ServedInterfaces {
                 }),
                 "InspectGroups", ServedMethod.<GroupPlugin, Empty>untyped(Empty.class, InspectGroupsResponse.class,
                         (p, r, t) -> new InspectGroupsResponse(p.inspectGroups()))));
+        METHODS.put(Spi.GROUP_CONTROL, Map.of(
+                "Commit", ServedMethod.<GroupControl, GroupControlMessages.CommitRequest>untyped(GroupControlMessages.CommitRequest.class, GroupControlMessages.DetailsResponse.class,
+                        (p, r, t) -> new GroupControlMessages.DetailsResponse(p.commit(orElse(r.spec(), NO_GROUP), r.pretend(), orElse(r.source(), GroupControl.Source.API)))),
+                "Status", ServedMethod.<GroupControl, GroupControlMessages.StatusRequest>untyped(GroupControlMessages.StatusRequest.class, GroupControlMessages.StatusResponse.class,
+                        (p, r, t) -> new GroupControlMessages.StatusResponse(p.status(orElse(r.id(), "")))),
+                "Events", ServedMethod.<GroupControl, GroupControlMessages.EventsRequest>untyped(GroupControlMessages.EventsRequest.class, GroupControlMessages.EventsResponse.class,
+                        (p, r, t) -> new GroupControlMessages.EventsResponse(p.events(orElse(r.id(), ""), r.after(), r.limit(),
+                                1000L * Math.max(0, Math.min(MAX_WAIT_SECONDS, r.waitSeconds()))))),
+                "History", ServedMethod.<GroupControl, GroupControlMessages.GroupRequest>untyped(GroupControlMessages.GroupRequest.class, GroupControlMessages.HistoryResponse.class,
+                        (p, r, t) -> new GroupControlMessages.HistoryResponse(p.history(orElse(r.id(), "")))),
+                "Rollback", ServedMethod.<GroupControl, GroupControlMessages.RollbackRequest>untyped(GroupControlMessages.RollbackRequest.class, GroupControlMessages.DetailsResponse.class,
+                        (p, r, t) -> new GroupControlMessages.DetailsResponse(p.rollback(orElse(r.id(), ""), r.revision(), orElse(r.source(), GroupControl.Source.API)))),
+                "Pause", ServedMethod.<GroupControl, GroupControlMessages.GroupRequest>untyped(GroupControlMessages.GroupRequest.class, GroupControlMessages.DetailsResponse.class,
+                        (p, r, t) -> new GroupControlMessages.DetailsResponse(p.pause(orElse(r.id(), ""), orElse(r.source(), GroupControl.Source.API)))),
+                "Resume", ServedMethod.<GroupControl, GroupControlMessages.GroupRequest>untyped(GroupControlMessages.GroupRequest.class, GroupControlMessages.DetailsResponse.class,
+                        (p, r, t) -> new GroupControlMessages.DetailsResponse(p.resume(orElse(r.id(), ""), orElse(r.source(), GroupControl.Source.API)))),
+                "Stop", ServedMethod.<GroupControl, GroupControlMessages.GroupRequest>untyped(GroupControlMessages.GroupRequest.class, GroupControlMessages.DetailsResponse.class,
+                        (p, r, t) -> new GroupControlMessages.DetailsResponse(p.stop(orElse(r.id(), ""), orElse(r.source(), GroupControl.Source.API))))));
         METHODS.put(Spi.MANAGER, Map.of(
                 "IsLeader", ServedMethod.<Manager, Empty>untyped(Empty.class, IsLeaderResponse.class, (p, r, t) -> new IsLeaderResponse(p.isLeader()))));
     }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,11 +25,15 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.group.GroupDescription;
+import io.infrakit.spi.group.GroupEvent;
+import io.infrakit.spi.group.GroupStatus;
+import io.infrakit.spi.group.Revision;
 
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -60,6 +63,10 @@ public final class Json {
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .addMixIn(GroupDescription.class, GroupDescriptionExtras.class)
+            .addMixIn(GroupStatus.class, GroupStatusOptionals.class)
+            .addMixIn(GroupStatus.Member.class, MemberOptionals.class)
+            .addMixIn(GroupEvent.class, GroupEventOptionals.class)
+            .addMixIn(Revision.class, RevisionOptionals.class)
             .addModule(new SimpleModule("infrakit-raw-json")
                     .addSerializer(RawJson.class, new RawJsonSerializer())
                     .addDeserializer(RawJson.class, new RawJsonDeserializer()))
@@ -143,36 +150,14 @@ public final class Json {
     }
 
     /**
-     * A readable description of a decoding failure: where and what, without Java class names.
+     * A readable description of a decoding failure: where and what, without Java class names
+     * ({@link DecodeErrors}; the path starts at the decoded text's root).
      *
      * @param e the failure
      * @return one line
      */
     public static String describe(IOException e) {
-        String message = e instanceof JsonMappingException jme ? jme.getOriginalMessage() : e.getMessage();
-        if (message == null) {
-            message = e.getClass().getSimpleName();
-        }
-        int newline = message.indexOf('\n');
-        if (newline >= 0) {
-            message = message.substring(0, newline);
-        }
-        message = message.replaceAll("`[a-z.]*\\.([A-Z][A-Za-z]*)(\\$[A-Za-z]+)?`", "$1")
-                .replace("`java.lang.String`", "string").replace("`java.util.Map<java.lang.String,java.lang.String>`", "object");
-        if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
-            StringBuilder path = new StringBuilder();
-            for (JsonMappingException.Reference ref : jme.getPath()) {
-                if (ref.getFieldName() != null) {
-                    path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
-                } else if (ref.getIndex() >= 0) {
-                    path.append('[').append(ref.getIndex()).append(']');
-                }
-            }
-            if (!path.isEmpty()) {
-                return "at " + path + ": " + message;
-            }
-        }
-        return message;
+        return DecodeErrors.describe(e, "", null);
     }
 
     /**
@@ -243,6 +228,51 @@ public final class Json {
 
         @JsonInclude(JsonInclude.Include.NON_NULL)
         String status();
+    }
+
+    /** The empty parts of a group's status are left out. */
+    private interface GroupStatusOptionals {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String configSHA();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String update();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String error();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        List<GroupStatus.Member> members();
+    }
+
+    /** A member without a logical ID or configuration tag leaves them out. */
+    private interface MemberOptionals {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String logicalID();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String configSHA();
+    }
+
+    /** The empty parts of an event are left out. */
+    private interface GroupEventOptionals {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String instance();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String configSHA();
+
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        int revision();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String source();
+    }
+
+    /** A plain commit has no reason. */
+    private interface RevisionOptionals {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String reason();
     }
 
     /** Go's field names: the record component with its first letter capitalised; {@code id} and {@code ok} in capitals. */

@@ -2,6 +2,7 @@ package io.infrakit.rpc.wire;
 
 import io.infrakit.spi.InterfaceSpec;
 import io.infrakit.spi.flavor.FlavorPlugin;
+import io.infrakit.spi.group.GroupControl;
 import io.infrakit.spi.group.GroupPlugin;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.manager.Manager;
@@ -18,7 +19,9 @@ public enum Spi {
     /** {@code Group} 0.1.0. */
     GROUP(GroupPlugin.class, "Group", GroupPlugin.INTERFACE, false),
     /** {@code Manager} 0.1.0. */
-    MANAGER(Manager.class, "Manager", Manager.INTERFACE, false);
+    MANAGER(Manager.class, "Manager", Manager.INTERFACE, false),
+    /** {@code GroupControl} 0.1.0: status, events, revisions, pause (this product's, beside {@code Group}). */
+    GROUP_CONTROL(GroupControl.class, "GroupControl", GroupControl.INTERFACE, false);
 
     private final Class<?> type;
     private final String service;
@@ -81,7 +84,7 @@ public enum Spi {
                 return spi;
             }
         }
-        throw new IllegalArgumentException(type.getName() + " is not a plugin interface; use InstancePlugin, FlavorPlugin, GroupPlugin or Manager");
+        throw new IllegalArgumentException(type.getName() + " is not a plugin interface; use InstancePlugin, FlavorPlugin, GroupPlugin, Manager or GroupControl");
     }
 
     /**

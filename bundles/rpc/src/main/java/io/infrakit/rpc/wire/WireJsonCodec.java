@@ -18,11 +18,20 @@ public final class WireJsonCodec implements JsonCodec {
         if (json == null) {
             return null;
         }
+        byte[] bytes = json.json().getBytes(StandardCharsets.UTF_8);
         try {
-            return Json.read(json.json().getBytes(StandardCharsets.UTF_8), type);
+            return Json.read(bytes, type);
         } catch (IOException e) {
-            throw new PluginException("Invalid properties: " + Json.describe(e), e);
+            throw new PluginException("Invalid properties: " + DecodeErrors.describe(e, "", bytes), e);
         }
+    }
+
+    @Override
+    public <T> T decodeStrict(RawJson json, Class<T> type, String path) throws PluginException {
+        if (json == null) {
+            return null;
+        }
+        return StrictJson.read(json.json().getBytes(StandardCharsets.UTF_8), type, path);
     }
 
     @Override

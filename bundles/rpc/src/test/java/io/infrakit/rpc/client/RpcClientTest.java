@@ -170,7 +170,7 @@ class RpcClientTest {
     void aResultOfTheWrongShapeAndABodyThatIsNotJsonRpcAreToldApart() {
         server.then(ok(result("{\"APIs\":\"Instance\"}"))).then(ok("<html>hello</html>\n"));
         PluginException wrongShape = assertThrows(PluginException.class, () -> client.handshake(server.socket));
-        assertTrue(wrongShape.getMessage().startsWith("Plugin at " + server.socket + " answered Handshake.Implements with an unreadable result: at APIs"),
+        assertTrue(wrongShape.getMessage().startsWith("Plugin at " + server.socket + " answered Handshake.Implements with an unreadable result: APIs: expected an array"),
                 wrongShape.getMessage());
         PluginException notRpc = assertThrows(PluginException.class, () -> client.handshake(server.socket));
         assertTrue(notRpc.getMessage().startsWith("Plugin at " + server.socket + " answered Handshake.Implements with something that is not JSON-RPC"),

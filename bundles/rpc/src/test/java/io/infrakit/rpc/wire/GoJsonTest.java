@@ -71,7 +71,7 @@ class GoJsonTest {
         assertEquals(new Vanilla(List.of("a"), Map.of("t", "v")), codec.decode(new RawJson("{\"init\":[\"a\"],\"Tags\":{\"t\":\"v\"},\"x\":1}"), Vanilla.class));
         assertNull(codec.decode(null, Vanilla.class));
         PluginException e = assertThrows(PluginException.class, () -> codec.decode(new RawJson("{\"Init\":\"one\"}"), Vanilla.class));
-        assertTrue(e.getMessage().startsWith("Invalid properties: at Init: "), e.getMessage());
+        assertEquals("Invalid properties: Init: expected an array, got \"one\"", e.getMessage());
         assertEquals("{\"Init\":[\"a\"],\"Tags\":null}", codec.encode(new Vanilla(List.of("a"), null)).json());
     }
 }

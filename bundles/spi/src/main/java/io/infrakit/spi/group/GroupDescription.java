@@ -17,16 +17,20 @@ import java.util.List;
  */
 public record GroupDescription(List<Description> instances, boolean converged, String update, String error, String status) {
 
-    /** The words of {@link #status()}. */
+    /** The words of {@link #status()} (and of {@link GroupStatus#status()}). */
     public static final class Status {
         /** Every member is there, healthy enough and at the declared configuration. */
         public static final String CONVERGED = "Converged";
         /** Members are being created or removed to match the declaration. */
         public static final String CONVERGING = "Converging";
         /** A rollout to a new configuration is running. */
-        public static final String UPDATING = "Updating";
-        /** The last rollout failed: its configuration is not created in a loop; commit another one. */
-        public static final String ROLLOUT_FAILED = "RolloutFailed";
+        public static final String ROLLING = "Rolling";
+        /** The rollout is paused: no member is replaced until it is resumed. */
+        public static final String PAUSED = "Paused";
+        /** The rollout was stopped: the members keep the configurations they have. */
+        public static final String STOPPED = "Stopped";
+        /** The last rollout failed: its configuration is not created in a loop; commit another one or roll back. */
+        public static final String FAILED = "Failed";
         /** The last rollout failed and the members move back to the last configuration that completed. */
         public static final String ROLLING_BACK = "RollingBack";
         /** The last rollout failed and every member is back at the last configuration that completed. */
@@ -35,8 +39,10 @@ public record GroupDescription(List<Description> instances, boolean converged, S
         public static final String DESTROYING = "Destroying";
         /** The group is stored, and its controller is starting (after a restart or a change of leader). */
         public static final String STARTING = "Starting";
-        /** The controller cannot act: a plugin is missing or failing, or this node does not lead. */
-        public static final String BLOCKED = "Blocked";
+        /** A plugin the group needs is not there (not installed yet, being reinstalled, its socket gone). */
+        public static final String WAITING_FOR_PLUGIN = "WaitingForPlugin";
+        /** The controller cannot act: a plugin fails, or this node does not lead. */
+        public static final String ERROR = "Error";
 
         private Status() {
         }

@@ -25,8 +25,10 @@ public record GroupState(Rollout rollout, GroupSpec stable, boolean destroying) 
      * @param startedMillis when it started (milliseconds since the epoch)
      * @param phase where it is
      * @param reason why it failed or was rolled back, or {@code null}
+     * @param resumeTo while paused or stopped, the phase it moves on in once resumed, else {@code null}
+     * @param updated while paused or stopped, how many members had the target configuration when it was held
      */
-    public record Rollout(String target, String from, long startedMillis, Phase phase, String reason) {
+    public record Rollout(String target, String from, long startedMillis, Phase phase, String reason, Phase resumeTo, int updated) {
 
         /**
          * Checks the rollout.
@@ -39,6 +41,19 @@ public record GroupState(Rollout rollout, GroupSpec stable, boolean destroying) 
         }
 
         /**
+         * A rollout that is not paused or stopped.
+         *
+         * @param target the configuration the members move to
+         * @param from the configuration before it, or {@code null}
+         * @param startedMillis when it started
+         * @param phase where it is
+         * @param reason why it failed or was rolled back, or {@code null}
+         */
+        public Rollout(String target, String from, long startedMillis, Phase phase, String reason) {
+            this(target, from, startedMillis, phase, reason, null, 0);
+        }
+
+        /**
          * The same rollout in another phase.
          *
          * @param next the phase
@@ -46,7 +61,37 @@ public record GroupState(Rollout rollout, GroupSpec stable, boolean destroying) 
          * @return the rollout
          */
         public Rollout in(Phase next, String why) {
-            return new Rollout(target, from, startedMillis, next, why);
+            return new Rollout(target, from, startedMillis, next, why, resumeTo, updated);
+        }
+
+        /**
+         * The same rollout held ({@link Phase#PAUSED} or {@link Phase#STOPPED}).
+         *
+         * @param hold the phase it is held in
+         * @param atTarget how many members had the target configuration then (kept while it is held)
+         * @return the rollout
+         */
+        public Rollout held(Phase hold, int atTarget) {
+            Phase back = phase == Phase.PAUSED || phase == Phase.STOPPED ? resumeTo : phase;
+            return new Rollout(target, from, startedMillis, hold, reason, back, atTarget);
+        }
+
+        /**
+         * The same rollout moving again, in the phase it was held in.
+         *
+         * @return the rollout
+         */
+        public Rollout resumed() {
+            return new Rollout(target, from, startedMillis, resumeTo == null ? Phase.RUNNING : resumeTo, reason, null, 0);
+        }
+
+        /**
+         * Whether it is paused or stopped.
+         *
+         * @return {@code true} if held
+         */
+        public boolean isHeld() {
+            return phase == Phase.PAUSED || phase == Phase.STOPPED;
         }
     }
 
@@ -61,7 +106,11 @@ public record GroupState(Rollout rollout, GroupSpec stable, boolean destroying) 
         /** It failed and the members move back to the stable configuration. */
         ROLLING_BACK,
         /** It failed and every member is back at the stable configuration. */
-        ROLLED_BACK
+        ROLLED_BACK,
+        /** It is held where it is: no member is replaced until it is resumed. */
+        PAUSED,
+        /** It was ended where it was: the members keep their configurations. */
+        STOPPED
     }
 
     /**
