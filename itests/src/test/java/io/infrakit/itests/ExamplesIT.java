@@ -81,8 +81,8 @@ public class ExamplesIT {
 
     /** Every plugin name the distribution serves once the optional features are in, with its interfaces. */
     private static final Map<String, Set<String>> PLUGINS = Map.of(
-            "group", Set.of("Group", "Manager"),
-            "group-stateless", Set.of("Group"),
+            "group", Set.of("Group", "Manager", "GroupControl"),
+            "group-stateless", Set.of("Group", "GroupControl"),
             "instance-file", Set.of("Instance"),
             "instance-process", Set.of("Instance"),
             "instance-terraform", Set.of("Instance"),

@@ -61,9 +61,12 @@ public class LeaderFenceIT {
     /** How often the managers read the leader file, and the group plugins check their groups. */
     private static final String POLL_MS = "200";
 
-    /** A line of a group plugin's log for a batch of actions: "Group fenced: Provision 1 (...): instance-...". */
+    /**
+     * A line of a group plugin's log for a batch of actions (one event each): "Group fenced: Created instance-1
+     * (...)" or "Group fenced: Destroyed 3 instances (...): instance-1, ...".
+     */
     private static final Pattern ACTION_LINE = Pattern.compile(
-            "^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2},\\d{3}) .*Group " + GROUP + ": (Provision|Drain|Destroy) \\d+ \\(.*\\): instance-.*$");
+            "^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2},\\d{3}) .*Group " + GROUP + ": (Created|Destroyed) (instance-\\S+|\\d+ instances) \\(.*$");
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss,SSS");
 
     private static final ObjectMapper JSON = new ObjectMapper();

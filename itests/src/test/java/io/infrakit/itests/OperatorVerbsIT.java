@@ -38,6 +38,8 @@ public class OperatorVerbsIT {
     private static final String GROUP_TAG = "infrakit.group";
     private static final String SHA_TAG = "infrakit.config_sha";
 
+    private static final String SHELL_PASSWORD = "itest-" + Long.toHexString(System.nanoTime());
+
     private static KarafNode node;
     private static TestPluginHost plugins;
     private static final MemoryInstancePlugin INSTANCES = new MemoryInstancePlugin("ops-");
@@ -52,6 +54,9 @@ public class OperatorVerbsIT {
         plugins = new TestPluginHost(node.plugins());
         plugins.serve(Spi.INSTANCE, "instance-memory", INSTANCES);
         plugins.serve(Spi.FLAVOR, "flavor-tagged", new TagHealthFlavor());
+        // the distribution ships no user: one for this test's console sessions (bin/client over ssh, on loopback)
+        node.configure("users.properties", "tester", SHELL_PASSWORD + ",_g_:admingroup");
+        node.configure("users.properties", "_g_\\:admingroup", "group,admin,manager,viewer,systembundles,ssh");
     }
 
     @Before
@@ -130,6 +135,62 @@ public class OperatorVerbsIT {
             throw new AssertionError("bin/infrakit " + String.join(" ", args) + " did not end within 120 s");
         }
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Runs Karaf shell commands through the distribution's {@code bin/client}, in batch mode; returns what it printed. */
+    private static String shell(String... commands) throws Exception {
+        String port = null;
+        for (String line : Files.readAllLines(node.distribution().resolve("etc/org.apache.karaf.shell.cfg"))) {
+            if (line.matches("\\s*sshPort\\s*=.*")) {
+                port = line.substring(line.indexOf('=') + 1).trim();
+            }
+        }
+        Path in = Files.createTempFile(node.home(), "shell", ".in");
+        Files.writeString(in, String.join("\n", commands) + "\n");
+        Path out = Files.createTempFile(node.home(), "shell", ".out");
+        ProcessBuilder pb = new ProcessBuilder(node.distribution().resolve("bin/client").toString(), "-h", "127.0.0.1", "-a", port,
+                "-u", "tester", "-p", SHELL_PASSWORD, "-r", "10", "-b").directory(node.distribution().toFile())
+                .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectErrorStream(true);
+        Process p = pb.start();
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/client did not end within 120 s: " + Files.readString(out));
+        }
+        return Files.readString(out);
+    }
+
+    @Test
+    public void theShellShowsStatusEventsAndHistoryAndPausesAndRollsBack() throws Exception {
+        String group = "sh-web";
+        Path good = node.home().resolve("sh-web.json");
+        Path next = node.home().resolve("sh-web-next.json");
+        Files.writeString(good, spec(group, "good", "v1"));
+        Files.writeString(next, spec(group, "good", "v2"));
+
+        String out = shell("infrakit:group-commit " + good, "infrakit:group-status --wait --timeout 60s " + group);
+        assertTrue(out, out.contains("Committed " + group + ": Managing 3 instances"));
+        assertTrue(out, out.contains("converged"));
+        assertEquals(1, status(group).path("Revision").asInt());
+
+        out = shell("infrakit:group-commit " + next, "infrakit:group-status --wait --timeout 60s " + group, "infrakit:group-list",
+                "infrakit:group-history " + group, "infrakit:group-pause " + group, "infrakit:group-pause " + group);
+        assertTrue(out, out.matches("(?s).*" + group + "\\s*\\|\\s*3\\s*\\|\\s*3\\s*\\|\\s*3\\s*\\|\\s*3\\s*\\|\\s*2\\s*\\|\\s*Converged.*"));
+        assertTrue(out, out.contains("Paused: no member is replaced until the rollout is resumed"));
+        assertTrue(out, out.contains("paused already"));
+        assertEquals("Paused", status(group).path("Status").asText());
+        JsonNode history = node.call("GroupControl.History", "{\"ID\":\"" + group + "\"}").path("Revisions");
+        assertEquals("shell", history.get(0).path("Source").asText());
+        assertEquals("shell", history.get(1).path("Source").asText());
+
+        out = shell("infrakit:group-resume " + group, "infrakit:group-rollback --to-revision 1 " + group,
+                "infrakit:group-status --wait --timeout 60s " + group, "infrakit:group-events " + group);
+        assertTrue(out, out.contains("Resumed the rollout"));
+        assertTrue(out, out.contains("RolloutPaused") && out.contains("RolloutResumed") && out.contains("RolloutCompleted"));
+        assertEquals(3, status(group).path("Revision").asInt());
+        assertEquals("rollback to revision 1", node.call("GroupControl.History", "{\"ID\":\"" + group + "\"}").path("Revisions")
+                .get(2).path("Reason").asText());
+        shell("infrakit:group-destroy " + group);
+        Await.until(WAIT, group + " destroyed", () -> INSTANCES.present(Map.of(GROUP_TAG, group)).isEmpty());
     }
 
     @Test

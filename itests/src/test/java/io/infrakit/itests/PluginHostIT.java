@@ -309,7 +309,8 @@ public class PluginHostIT {
     @Test
     public void cattleExampleConvergesHealsAndIsDestroyedOverTheGroupSocket() throws Exception {
         Path group = awaitPluginSocket("group");
-        assertEquals(List.of(new InterfaceSpec("Group", "0.1.0"), new InterfaceSpec("Manager", "0.1.0")), client.handshake(group));
+        assertEquals(List.of(new InterfaceSpec("Group", "0.1.0"), new InterfaceSpec("Manager", "0.1.0"), new InterfaceSpec("GroupControl", "0.1.0")),
+                client.handshake(group));
         String cattle = Files.readString(Path.of(required(Lifecycle.EXAMPLES_DIR), "cattle.json"), StandardCharsets.UTF_8);
 
         String committed = client.call(group, "Group.CommitGroup", "{\"Spec\":" + cattle + ",\"Pretend\":false}");
