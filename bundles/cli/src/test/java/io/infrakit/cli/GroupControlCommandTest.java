@@ -1,5 +1,6 @@
 package io.infrakit.cli;
 
+import io.infrakit.ops.ScriptedGroupControl;
 import io.infrakit.ops.StatusText;
 import io.infrakit.rpc.wire.Spi;
 import io.infrakit.spi.RawJson;
@@ -35,7 +36,7 @@ class GroupControlCommandTest {
 
     private CliFixture fx;
     private final Fakes.Groups groups = new Fakes.Groups();
-    private final FakeControl control = new FakeControl();
+    private final ScriptedGroupControl control = new ScriptedGroupControl();
     private Path cattle;
 
     @BeforeEach

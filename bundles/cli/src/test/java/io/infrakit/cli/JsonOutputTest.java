@@ -1,5 +1,6 @@
 package io.infrakit.cli;
 
+import io.infrakit.ops.ScriptedGroupControl;
 import io.infrakit.rpc.wire.Spi;
 import io.infrakit.spi.instance.InstanceSpec;
 
@@ -29,7 +30,7 @@ class JsonOutputTest {
     @Test
     void pluginLsAsJsonNamesWhatEachImplements() {
         fx.serve(Spi.GROUP, "group", null, new Fakes.Groups());
-        fx.serve(Spi.GROUP_CONTROL, "group", null, new FakeControl());
+        fx.serve(Spi.GROUP_CONTROL, "group", null, new ScriptedGroupControl());
         assertEquals(new CliFixture.Run(0, """
                 [
                   {

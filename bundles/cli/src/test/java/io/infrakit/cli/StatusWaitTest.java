@@ -1,5 +1,6 @@
 package io.infrakit.cli;
 
+import io.infrakit.ops.ScriptedGroupControl;
 import io.infrakit.rpc.wire.Spi;
 import io.infrakit.spi.group.GroupStatus;
 
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class StatusWaitTest {
 
     private CliFixture fx;
-    private final FakeControl control = new FakeControl();
+    private final ScriptedGroupControl control = new ScriptedGroupControl();
 
     @BeforeEach
     void start() throws Exception {

@@ -1,5 +1,6 @@
 package io.infrakit.shell;
 
+import io.infrakit.ops.ScriptedGroupControl;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.group.GroupControl;
 import io.infrakit.spi.group.GroupDescription;
@@ -20,96 +21,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * from scripts (the statuses it answers call after call, the last one repeated; the batches of events; the
  * refusals of each verb). Every GroupControl call is logged.
  */
-final class FakeGroupControl implements GroupPlugin, GroupControl {
+final class FakeGroupControl extends ScriptedGroupControl implements GroupPlugin {
 
     final FakeGroupPlugin groups = new FakeGroupPlugin();
-    final List<String> calls = new CopyOnWriteArrayList<>();
-    final List<List<GroupStatus>> statuses = new ArrayList<>();
-    volatile int statusCalls;
-    final List<List<GroupEvent>> eventBatches = new ArrayList<>();
-    private volatile int eventCalls;
-    final List<Revision> revisions = new ArrayList<>();
-    /** Verbs ({@code pause}, {@code history}...) that fail, with the message to fail with. */
-    final Map<String, String> refusals = new LinkedHashMap<>();
 
-    /** Answers these statuses, one per call, from now on. */
-    FakeGroupControl answering(GroupStatus... sequence) {
-        for (GroupStatus s : sequence) {
-            statuses.add(List.of(s));
-        }
+    @Override
+    public FakeGroupControl answering(GroupStatus... sequence) {
+        super.answering(sequence);
         return this;
-    }
-
-    List<String> callsOf(String verb) {
-        return calls.stream().filter(c -> c.startsWith(verb + " ")).toList();
-    }
-
-    @Override
-    public String commit(GroupSpec spec, boolean pretend, String source) throws PluginException {
-        calls.add("commit " + spec.id() + " pretend=" + pretend + " source=" + source);
-        refuse("commit");
-        return "Managing 3 instances (revision 2)";
-    }
-
-    @Override
-    public synchronized List<GroupStatus> status(String id) throws PluginException {
-        calls.add("status " + id);
-        refuse("status");
-        int n = statusCalls++;
-        List<GroupStatus> all = statuses.isEmpty() ? List.of() : statuses.get(Math.min(n, statuses.size() - 1));
-        if (id == null || id.isEmpty()) {
-            return all.stream().map(GroupStatus::withoutMembers).toList();
-        }
-        List<GroupStatus> one = all.stream().filter(s -> s.id().equals(id)).toList();
-        if (one.isEmpty()) {
-            throw new PluginException("Group '" + id + "' is not being watched");
-        }
-        return one;
-    }
-
-    @Override
-    public synchronized List<GroupEvent> events(String id, long after, int limit, long waitMillis) throws PluginException {
-        calls.add("events " + id + " after=" + after + " limit=" + limit + " wait=" + waitMillis);
-        refuse("events");
-        int n = eventCalls++;
-        List<GroupEvent> batch = n < eventBatches.size() ? eventBatches.get(n) : List.of();
-        return batch.stream().filter(e -> e.seq() > after).toList();
-    }
-
-    @Override
-    public List<Revision> history(String id) throws PluginException {
-        calls.add("history " + id);
-        refuse("history");
-        return List.copyOf(revisions);
-    }
-
-    @Override
-    public String rollback(String id, int revision, String source) throws PluginException {
-        calls.add("rollback " + id + " " + revision + " " + source);
-        refuse("rollback");
-        return "Rolling back group " + id + " to revision " + (revision == 0 ? 1 : revision) + " as revision 3: "
-                + "Performing a rolling update on 3 instances";
-    }
-
-    @Override
-    public String pause(String id, String source) throws PluginException {
-        calls.add("pause " + id + " " + source);
-        refuse("pause");
-        return "Paused the rollout of group " + id + ": 1 of 3 instances have configuration sha2";
-    }
-
-    @Override
-    public String resume(String id, String source) throws PluginException {
-        calls.add("resume " + id + " " + source);
-        refuse("resume");
-        return "Resumed the rollout of group " + id;
-    }
-
-    @Override
-    public String stop(String id, String source) throws PluginException {
-        calls.add("stop " + id + " " + source);
-        refuse("stop");
-        return "Stopped the rollout of group " + id + ": the members keep their configurations";
     }
 
     @Override
@@ -137,12 +56,6 @@ final class FakeGroupControl implements GroupPlugin, GroupControl {
         return groups.inspectGroups();
     }
 
-    private void refuse(String verb) throws PluginException {
-        String message = refusals.get(verb);
-        if (message != null) {
-            throw new PluginException(message);
-        }
-    }
 
     /**
      * What the registry hands out for a Go group plugin behind a socket: a GroupControl proxy whose first call

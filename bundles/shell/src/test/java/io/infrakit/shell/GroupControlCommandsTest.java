@@ -123,7 +123,7 @@ class GroupControlCommandsTest {
         list.watch = true;
         assertEquals(List.of(List.of("cattle", "3", "3", "2", "1", "2", "Rolling"), List.of(""),
                 List.of("cattle", "3", "3", "3", "3", "2", "Converged")), rows(run(list)), "printed twice, a blank line between");
-        assertEquals(4, manager.statusCalls, "polled every second until Ctrl-C");
+        assertEquals(4, manager.statusCalls.get(), "polled every second until Ctrl-C");
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)), pacing.slept);
     }
 
@@ -217,7 +217,7 @@ class GroupControlCommandsTest {
         describe.watch = true;
         List<String> statusLines = run(describe).lines().filter(l -> l.startsWith("Status:")).toList();
         assertEquals(List.of("Status:        Rolling", "Status:        Paused"), statusLines);
-        assertEquals(3, manager.statusCalls);
+        assertEquals(3, manager.statusCalls.get());
     }
 
     @Test
@@ -298,7 +298,7 @@ class GroupControlCommandsTest {
                 Waiting for group cattle (Rolling, revision 2): 2 of 3 members up to date, 3 ready, 3 current
                 Group cattle converged (revision 2): 3 of 3 members up to date, 3 ready
                 """, run(status));
-        assertEquals(4, manager.statusCalls);
+        assertEquals(4, manager.statusCalls.get());
         assertEquals(Duration.ofSeconds(3), pacing.total());
     }
 
@@ -328,7 +328,7 @@ class GroupControlCommandsTest {
         assertEquals("Timed out after 1m30s waiting for group cattle to converge; last seen: Rolling, revision 2, "
                 + "1 of 3 members up to date, 3 ready, 3 current", fail(status));
         assertEquals(Duration.ofSeconds(90), pacing.total());
-        assertEquals(91, manager.statusCalls);
+        assertEquals(91, manager.statusCalls.get());
     }
 
     @Test
@@ -338,7 +338,7 @@ class GroupControlCommandsTest {
         GroupStatusCommand status = status();
         status.wait = true;
         assertEquals("Waiting for group cattle (Rolling, revision 2): 1 of 3 members up to date, 3 ready, 3 current\n", run(status));
-        assertEquals(3, manager.statusCalls);
+        assertEquals(3, manager.statusCalls.get());
     }
 
     @Test

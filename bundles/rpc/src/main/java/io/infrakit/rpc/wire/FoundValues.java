@@ -134,26 +134,10 @@ final class FoundValues {
         return text.length() <= SHOWN ? text : text.substring(0, SHOWN - 3) + "... (" + text.length() + " characters)";
     }
 
-    /** A string as JSON text, so that quotes and control characters in it stay visible and harmless. */
+    /** A string as JSON text (as Go writes it), so that quotes and control characters in it stay visible and harmless. */
     static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        StringBuilder out = new StringBuilder(s.length() + 2);
+        GoJson.quote(s, out);
+        return out.toString();
     }
 }

@@ -1,4 +1,4 @@
-package io.infrakit.cli;
+package io.infrakit.ops;
 
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.group.GroupControl;
@@ -15,24 +15,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link GroupControl} answering from scripts: the statuses it answers call after call (the last one repeated),
+ * For the tests of the CLI and the shell (in this module's test jar): a {@link GroupControl} answering from scripts: the statuses it answers call after call (the last one repeated),
  * the batches of events it answers call after call, and the refusals of each verb. It logs every call.
  */
-final class FakeControl implements GroupControl {
+public class ScriptedGroupControl implements GroupControl {
 
-    final List<String> calls = new CopyOnWriteArrayList<>();
+    public final List<String> calls = new CopyOnWriteArrayList<>();
     /** What each status call answers in turn, for every group; the last is repeated. */
-    final List<List<GroupStatus>> statuses = new CopyOnWriteArrayList<>();
-    final AtomicInteger statusCalls = new AtomicInteger();
+    public final List<List<GroupStatus>> statuses = new CopyOnWriteArrayList<>();
+    public final AtomicInteger statusCalls = new AtomicInteger();
     /** What each events call answers in turn (only the events after the one asked for); then nothing. */
-    final List<List<GroupEvent>> eventBatches = new CopyOnWriteArrayList<>();
+    public final List<List<GroupEvent>> eventBatches = new CopyOnWriteArrayList<>();
     private final AtomicInteger eventCalls = new AtomicInteger();
-    final List<Revision> revisions = new CopyOnWriteArrayList<>();
+    public final List<Revision> revisions = new CopyOnWriteArrayList<>();
     /** Verbs ({@code pause}, {@code history}...) that fail, with the message to fail with. */
-    final Map<String, String> refusals = new ConcurrentHashMap<>();
+    public final Map<String, String> refusals = new ConcurrentHashMap<>();
 
     /** Answers these statuses from now on. */
-    FakeControl answering(GroupStatus... sequence) {
+    public ScriptedGroupControl answering(GroupStatus... sequence) {
         for (GroupStatus s : sequence) {
             statuses.add(List.of(s));
         }
@@ -108,7 +108,7 @@ final class FakeControl implements GroupControl {
     }
 
     /** The calls of one verb. */
-    List<String> callsOf(String verb) {
+    public List<String> callsOf(String verb) {
         return calls.stream().filter(c -> c.startsWith(verb + " ")).toList();
     }
 
