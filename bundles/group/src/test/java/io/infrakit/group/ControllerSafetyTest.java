@@ -308,7 +308,7 @@ class ControllerSafetyTest {
         p.commitGroup(Fixture.cattle(2, "1.0", null), false);
         awaitConverged(p, "cattle", 2);
         AtomicBoolean seen = new AtomicBoolean();
-        fx.instances.throwOnProvision = new StackOverflowError("plugin bug");
+        fx.instances.throwOnProvision.set(new StackOverflowError("plugin bug"));
         fx.instances.instances.remove(fx.instances.group("cattle").get(0).id());
         await().atMost(WAIT).until(() -> {
             String e = p.describeGroup("cattle").error();
@@ -349,7 +349,7 @@ class ControllerSafetyTest {
         plugins.add(p);
         p.commitGroup(Fixture.cattle(4, "1.0", null), false);
         awaitConverged(p, "cattle", 4); // the listing is consistent: learned
-        fx.instances.loseNext = true; // the next creation is gone before any listing shows it
+        fx.instances.loseNext.set(true); // the next creation is gone before any listing shows it
         fx.instances.instances.remove(fx.instances.group("cattle").get(0).id());
         await().atMost(Duration.ofSeconds(5)).until(() -> fx.instances.group("cattle").size() == 4);
         assertEquals(6, fx.instances.provisions.get());

@@ -44,14 +44,14 @@ final class Fixture implements AutoCloseable {
         volatile boolean failProvision;
         volatile boolean failDestroy;
         /** Thrown once by the next Provision (an Error, say), then cleared. */
-        volatile Throwable throwOnProvision;
+        final java.util.concurrent.atomic.AtomicReference<Throwable> throwOnProvision = new java.util.concurrent.atomic.AtomicReference<>();
         /** Listings made with the group tag: one per loop cycle of a group, plus describes. */
         final AtomicInteger describes = new AtomicInteger();
         /** Every Provision and Destroy, in order: "+id" and "-id". */
         final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile boolean dropTags;
-        /** The next provisioned instance is gone at once, before any listing could show it. */
-        volatile boolean loseNext;
+        /** The next provisioned instance is gone at once, before any listing could show it (one, however many provision at once). */
+        final java.util.concurrent.atomic.AtomicBoolean loseNext = new java.util.concurrent.atomic.AtomicBoolean();
         /** New instances are left out of this many listings, as a lagging cloud API leaves them out. */
         volatile int hideForListings;
         final Map<String, Integer> hidden = new ConcurrentHashMap<>();
@@ -69,9 +69,8 @@ final class Fixture implements AutoCloseable {
         @Override
         public String provision(InstanceSpec spec) throws PluginException {
             provisions.incrementAndGet();
-            Throwable t = throwOnProvision;
+            Throwable t = throwOnProvision.getAndSet(null);
             if (t != null) {
-                throwOnProvision = null;
                 if (t instanceof Error e) {
                     throw e;
                 }
@@ -81,8 +80,7 @@ final class Fixture implements AutoCloseable {
                 throw new PluginException("out of capacity");
             }
             String id = String.format("inst-%04d", seq.incrementAndGet());
-            if (loseNext) {
-                loseNext = false;
+            if (loseNext.compareAndSet(true, false)) {
                 return id;
             }
             if (hideForListings > 0) {

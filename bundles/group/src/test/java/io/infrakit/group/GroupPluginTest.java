@@ -272,7 +272,7 @@ class GroupPluginTest {
 
     @Test
     void anInstanceGoneBeforeItWasEverListedIsReplacedNotTakenForLostTags() throws Exception {
-        fx.instances.loseNext = true;
+        fx.instances.loseNext.set(true);
         fx.plugin.commitGroup(Fixture.cattle(2, "1.0", null), false);
         await().atMost(WAIT).until(() -> fx.instances.group("cattle").size() == 2 && fx.plugin.describeGroup("cattle").converged());
         assertEquals(3, fx.instances.provisions.get(), "the lost one was replaced once");
