@@ -191,6 +191,15 @@ public class OperatorVerbsIT {
                 .get(2).path("Reason").asText());
         shell("infrakit:group-destroy " + group);
         Await.until(WAIT, group + " destroyed", () -> INSTANCES.present(Map.of(GROUP_TAG, group)).isEmpty());
+
+        // local defaults: the password added in plain text is stored encrypted once used, and the files that
+        // hold secrets (the users, the keys, the shutdown command and its port) are the owner's only
+        String users = Files.readString(node.distribution().resolve("etc/users.properties"));
+        assertTrue(users, users.lines().anyMatch(l -> l.startsWith("tester") && l.contains("{CRYPT}")));
+        assertTrue("the plain password is gone", !users.contains(SHELL_PASSWORD));
+        for (String file : List.of("etc/users.properties", "etc/keys.properties", "etc/config.properties", "data/port")) {
+            assertEquals(file, "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(node.distribution().resolve(file))));
+        }
     }
 
     @Test
