@@ -52,6 +52,28 @@ class DistributionContentIT {
     }
 
     @Test
+    void aSystemdUnitRunsKarafAsAnUnprivilegedUserAndRestartsItOnFailure() {
+        byte[] unit = files.get(top + "etc/systemd/infrakit.service");
+        assertNotNull(unit, "etc/systemd/infrakit.service");
+        List<String> lines = new String(unit, java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip).toList();
+        for (String setting : List.of("User=infrakit", "Restart=on-failure", "ExecStart=/opt/infrakit/bin/karaf server",
+                "ExecStop=/opt/infrakit/bin/stop", "WantedBy=multi-user.target", "NoNewPrivileges=true")) {
+            assertTrue(lines.contains(setting), setting + " in the unit");
+        }
+        assertTrue(lines.stream().noneMatch(l -> l.equals("User=root")), "not as root");
+        assertNotNull(files.get(top + "docs/operations.md"), "the operations guide the unit points to");
+    }
+
+    @Test
+    void theLocalDefaultsKeepSecretsToTheOwner() {
+        String setenv = new String(files.get(top + "bin/setenv"), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(setenv.lines().anyMatch(l -> l.strip().equals("umask 077")), "bin/setenv sets umask 077");
+        assertTrue(setenv.contains("config.properties users.properties keys.properties"), setenv);
+        String jaas = new String(files.get(top + "etc/org.apache.karaf.jaas.cfg"), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(jaas.lines().anyMatch(l -> l.strip().equals("encryption.enabled = true")), "JAAS password encryption on");
+    }
+
+    @Test
     void theTutorialGroupAndTheUserGuideAreShipped() {
         assertNotNull(files.get(top + "examples/cattle.json"), "examples/cattle.json");
         assertNotNull(files.get(top + "examples/cattle2.json"), "examples/cattle2.json");
