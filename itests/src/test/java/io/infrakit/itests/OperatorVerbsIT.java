@@ -200,6 +200,22 @@ public class OperatorVerbsIT {
         for (String file : List.of("etc/users.properties", "etc/keys.properties", "etc/config.properties", "data/port")) {
             assertEquals(file, "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(node.distribution().resolve(file))));
         }
+        // and another local user (nobody) who runs bin/stop cannot stop it: the port and the command are not theirs to read
+        assertEquals("running bin/stop as another user needs root (CI runs as root)", "0",
+                new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim());
+        for (String file : List.of("data/port", "etc/config.properties")) {
+            Process read = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "cat",
+                    node.distribution().resolve(file).toString()).redirectErrorStream(true).start();
+            String denied = new String(read.getInputStream().readAllBytes());
+            assertTrue(read.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(file + " readable by nobody: " + denied, read.exitValue() != 0 && denied.contains("Permission denied"));
+        }
+        Process stop = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                node.distribution().resolve("bin/stop").toString()).directory(node.distribution().toFile()).redirectErrorStream(true).start();
+        String said = new String(stop.getInputStream().readAllBytes());
+        assertTrue("bin/stop as nobody did not end", stop.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue("bin/stop as nobody: " + said, node.isAlive());
+        assertTrue("the manager still answers", node.call("Manager.IsLeader", "{}").path("Leader").asBoolean());
     }
 
     @Test

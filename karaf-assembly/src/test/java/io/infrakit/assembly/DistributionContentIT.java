@@ -71,6 +71,10 @@ class DistributionContentIT {
         assertTrue(setenv.contains("config.properties users.properties keys.properties"), setenv);
         String jaas = new String(files.get(top + "etc/org.apache.karaf.jaas.cfg"), java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(jaas.lines().anyMatch(l -> l.strip().equals("encryption.enabled = true")), "JAAS password encryption on");
+        String web = new String(files.get(top + "etc/io.infrakit.web.cfg"), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(web.lines().anyMatch(l -> l.strip().equals("address = 127.0.0.1")), "the web endpoint on loopback only");
+        String features = new String(files.get(top + "etc/org.apache.karaf.features.cfg"), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(features.contains("infrakit-web"), "the web endpoint is a boot feature");
     }
 
     @Test

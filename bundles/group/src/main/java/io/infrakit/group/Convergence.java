@@ -1,6 +1,7 @@
 package io.infrakit.group;
 
 import io.infrakit.spi.flavor.Health;
+import io.infrakit.spi.group.GroupEvent;
 import io.infrakit.spi.group.GroupState;
 import io.infrakit.spi.instance.Description;
 
@@ -71,8 +72,9 @@ final class Convergence {
      *
      * @param instance the instance
      * @param reason a few words for the log and the events
+     * @param cause the same in one word, for metrics ({@link GroupEvent.Cause})
      */
-    record Removal(Description instance, String reason) {
+    record Removal(Description instance, String reason, String cause) {
     }
 
     /**
@@ -100,9 +102,9 @@ final class Convergence {
             this.members.sort(Comparator.comparing(Description::id));
         }
 
-        void remove(Description m, String reason) {
+        void remove(Description m, String reason, String cause) {
             if (removed.add(m.id())) {
-                remove.add(new Removal(m, reason));
+                remove.add(new Removal(m, reason, cause));
             }
         }
 

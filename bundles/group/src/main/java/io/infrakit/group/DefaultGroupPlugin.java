@@ -17,6 +17,7 @@ import io.infrakit.spi.group.GroupState;
 import io.infrakit.spi.group.GroupStates;
 import io.infrakit.spi.instance.Description;
 import io.infrakit.spi.instance.InstancePlugin;
+import io.infrakit.spi.observe.ControllerObserver;
 import io.infrakit.spi.registry.PluginRegistry;
 
 import org.osgi.service.component.annotations.Activate;
@@ -35,6 +36,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -106,6 +108,7 @@ public final class DefaultGroupPlugin implements GroupPlugin, GroupControl {
     private volatile GroupStates states;
     private volatile Fence fence;
     private volatile GroupJournal journal;
+    private final List<ControllerObserver> observers = new CopyOnWriteArrayList<>();
 
     private final MemoryStates memory = new MemoryStates();
     private final Map<String, GroupSupervisor> groups = new ConcurrentHashMap<>();
@@ -212,6 +215,25 @@ public final class DefaultGroupPlugin implements GroupPlugin, GroupControl {
         if (this.journal == journal) {
             this.journal = null;
         }
+    }
+
+    /**
+     * Adds an observer: told of every cycle of every group from the next one on.
+     *
+     * @param observer the observer
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void addObserver(ControllerObserver observer) {
+        observers.add(observer);
+    }
+
+    /**
+     * Removes an observer.
+     *
+     * @param observer the observer
+     */
+    public void removeObserver(ControllerObserver observer) {
+        observers.remove(observer);
     }
 
     /** Stops every group's loop; instances are left as they are. */
@@ -394,7 +416,7 @@ public final class DefaultGroupPlugin implements GroupPlugin, GroupControl {
 
     /** Where a group's events go. */
     private Events events(String id) {
-        return new Events(id, () -> journal);
+        return new Events(id, () -> journal, observers);
     }
 
     @Override

@@ -45,7 +45,9 @@ import java.util.Map;
  * object per line, appended as events happen, and rewritten with the last {@code events.per.group} when it
  * holds twice as many. The last events of each group read are kept in memory. Each event is also logged (one
  * line, logger {@code io.infrakit.group.events}) and posted on Event Admin, when there is one, under
- * {@code io/infrakit/group/<Type>}.
+ * {@code io/infrakit/group/<Type>}, with the properties {@code group}, {@code type}, {@code message}, {@code seq},
+ * {@code timestamp}, and when the event has them {@code instance}, {@code config_sha}, {@code source}, {@code count}
+ * (an {@code Integer}, the instances created, destroyed or lost) and {@code cause} (see {@link GroupEvent.Cause}).
  *
  * <p>A line that cannot be read (a crash in the middle of an append) is skipped. The journal of a node is
  * that node's: with several managers, each keeps the events of the groups it led.
@@ -289,6 +291,12 @@ public final class FileGroupJournal implements GroupJournal {
         }
         if (e.source() != null) {
             properties.put("source", e.source());
+        }
+        if (e.count() > 0) {
+            properties.put("count", e.count());
+        }
+        if (e.cause() != null) {
+            properties.put("cause", e.cause());
         }
         try {
             admin.postEvent(new Event(TOPIC_PREFIX + e.type(), properties));

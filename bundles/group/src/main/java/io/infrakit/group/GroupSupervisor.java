@@ -344,7 +344,9 @@ final class GroupSupervisor {
             kicked = false;
         }
         cycle++;
+        long start = System.nanoTime();
         boolean failed = false;
+        boolean missing = false;
         try {
             persist();
             if (destroying) {
@@ -363,6 +365,7 @@ final class GroupSupervisor {
             lastError = e.getMessage();
             converged = false;
             blocked = true;
+            missing = true;
         } catch (PluginException e) {
             if (!e.getMessage().equals(lastError) || !erring) {
                 events.emit(GroupEvent.Type.ERROR, e.getMessage(), null, null);
@@ -383,6 +386,8 @@ final class GroupSupervisor {
             started = true;
             erring = failed;
         }
+        // a cycle that waited for a missing plugin did nothing: failed for the observers, though not backed off
+        events.cycleEnded(System.nanoTime() - start, failed || missing);
         long delay;
         synchronized (this) {
             errorStreak = failed ? errorStreak + 1 : 0;
@@ -451,7 +456,8 @@ final class GroupSupervisor {
 
         List<String> errors = new ArrayList<>();
         remove(instance, flavor, p, decision.remove(), errors, t.sha());
-        create(instance, flavor, t, s, members, decision, phase == Phase.FAILED, creationReason(decision, lost, r, phase, t), now, errors);
+        create(instance, flavor, t, s, members, decision, phase == Phase.FAILED,
+                new CreationReasons(decision, lost, rollout(decision, r, phase, t), t.properties().targetSize()), now, errors);
         persist();
         converged = decision.converged();
         progressed(r, members, t);
@@ -539,8 +545,9 @@ final class GroupSupervisor {
         List<String> gone = overdue.stream().filter(i -> !everything.contains(i)).toList();
         if (!gone.isEmpty()) {
             lost.addAll(gone);
-            events.emit(GroupEvent.Type.INSTANCE_LOST, (gone.size() == 1 ? gone.get(0) + " is" : Events.names(gone) + " are")
-                    + " gone before any listing showed " + (gone.size() == 1 ? "it" : "them"), gone.size() == 1 ? gone.get(0) : null, null);
+            events.emit(events.event(GroupEvent.Type.INSTANCE_LOST, (gone.size() == 1 ? gone.get(0) + " is" : Events.names(gone) + " are")
+                    + " gone before any listing showed " + (gone.size() == 1 ? "it" : "them"), gone.size() == 1 ? gone.get(0) : null, null)
+                    .withCount(gone.size(), GroupEvent.Cause.MISSING));
         }
     }
 
@@ -551,7 +558,7 @@ final class GroupSupervisor {
         }
         Jobs.Errors e = jobs.run(removals.size(), i -> () -> {
             Convergence.Removal r = removals.get(i);
-            return destroyOne(instance, flavor, p, r.instance(), r.reason());
+            return destroyOne(instance, flavor, p, r.instance(), new Reason(r.reason(), r.cause()));
         }, this::halting);
         errors.addAll(e.lines());
         actions.flush(events, LOG, sha);
@@ -561,22 +568,22 @@ final class GroupSupervisor {
      * Every change to an instance goes through here: the fence is asked immediately before the call, and the
      * action is recorded with its reason (logged one line per batch, see {@link Actions}).
      */
-    private <T> T act(String action, String instanceId, String reason, PluginCalls.Call<T> call) throws PluginException {
+    private <T> T act(String action, String instanceId, Reason why, PluginCalls.Call<T> call) throws PluginException {
         if (stopped) {
             throw new PluginException("the group is no longer managed here");
         }
         calls.fence();
         T result = calls.direct(action + " of " + instanceId, call);
         String done = result instanceof String created ? created : instanceId;
-        LOG.debug("Group {}: {} {} ({})", id, action, done, reason);
-        actions.record(action, done, reason);
+        LOG.debug("Group {}: {} {} ({})", id, action, done, why.text());
+        actions.record(action, done, why);
         return result;
     }
 
     /** Drains (a failure is logged, the destroy goes on, as in the original) and destroys one instance. */
-    private String destroyOne(InstancePlugin instance, FlavorPlugin flavor, GroupProperties p, Description m, String reason) {
+    private String destroyOne(InstancePlugin instance, FlavorPlugin flavor, GroupProperties p, Description m, Reason why) {
         try {
-            act("Drain", m.id(), reason, () -> {
+            act("Drain", m.id(), why, () -> {
                 flavor.drain(p.flavor().properties(), m);
                 return null;
             });
@@ -588,7 +595,7 @@ final class GroupSupervisor {
         }
         try {
             removedHere.add(m.id());
-            act("Destroy", m.id(), reason, () -> {
+            act("Destroy", m.id(), why, () -> {
                 instance.destroy(m.id());
                 return null;
             });
@@ -599,7 +606,7 @@ final class GroupSupervisor {
     }
 
     private void create(InstancePlugin instance, FlavorPlugin flavor, Desired t, GroupState s, List<Description> members,
-                        Convergence.Decision decision, boolean failedRollout, String reason, long now, List<String> errors) {
+                        Convergence.Decision decision, boolean failedRollout, CreationReasons reasons, long now, List<String> errors) {
         int count = decision.create() + decision.createLogicalIDs().size();
         if (count == 0) {
             return;
@@ -623,11 +630,10 @@ final class GroupSupervisor {
         Desired previous = previous(s);
         int atTarget = (int) members.stream().filter(m -> Convergence.isAt(m, t.sha())).count();
         int newest = previous == null ? count : Rollouts.createdAtTarget(s.rollout(), count, atTarget);
-        String previousReason = previous == null ? null : reason + ", with the configuration it had (" + previous.sha() + "): the rollout is held";
         List<String> logicalIDs = decision.createLogicalIDs();
         long c = cycle;
         Jobs.Errors e = jobs.run(count, i -> () -> createOne(instance, flavor, i < newest ? t : previous,
-                i < logicalIDs.size() ? logicalIDs.get(i) : null, i < newest ? reason : previousReason, c),
+                i < logicalIDs.size() ? logicalIDs.get(i) : null, i < newest ? reasons.of(i) : held(reasons.of(i), previous), c),
                 () -> stopped || destroying);
         errors.addAll(e.lines());
         actions.flush(events, LOG, t.sha());
@@ -664,20 +670,18 @@ final class GroupSupervisor {
         }
     }
 
-    /** Why this cycle creates instances: a rollout, lost members, unhealthy ones replaced, or a larger group. */
-    private String creationReason(Convergence.Decision decision, List<String> lost, GroupState.Rollout r, Phase phase, Desired t) {
+    /** What a rollout replacing members is doing this cycle, in words, or {@code null} when none is (see {@link CreationReasons}). */
+    private static String rollout(Convergence.Decision decision, GroupState.Rollout r, Phase phase, Desired t) {
         if (decision.progress().state() == Progress.State.RUNNING && r != null && r.from() != null
                 && (phase == Phase.RUNNING || phase == Phase.ROLLING_BACK)) {
             return (phase == Phase.ROLLING_BACK ? "rolling back to configuration " : "rolling update to configuration ") + t.sha();
         }
-        if (!lost.isEmpty()) {
-            return "replacing " + Events.names(lost) + ", lost";
-        }
-        List<String> unhealthy = decision.remove().stream().filter(x -> x.reason().startsWith("unhealthy")).map(x -> x.instance().id()).toList();
-        if (!unhealthy.isEmpty()) {
-            return "replacing " + Events.names(unhealthy) + ", unhealthy";
-        }
-        return "the group has fewer than " + t.properties().targetSize() + " members";
+        return null;
+    }
+
+    /** A creation with the configuration a member had before a held rollout: the same cause, said so. */
+    private static Reason held(Reason why, Desired previous) {
+        return new Reason(why.text() + ", with the configuration it had (" + previous.sha() + "): the rollout is held", why.cause());
     }
 
     /**
@@ -697,8 +701,9 @@ final class GroupSupervisor {
         removedHere.retainAll(now);
         if (!lost.isEmpty()) {
             lost.sort(null);
-            events.emit(GroupEvent.Type.INSTANCE_LOST, (lost.size() == 1 ? lost.get(0) + " is" : Events.names(lost) + " are")
-                    + " gone, not destroyed by this controller", lost.size() == 1 ? lost.get(0) : null, null);
+            events.emit(events.event(GroupEvent.Type.INSTANCE_LOST, (lost.size() == 1 ? lost.get(0) + " is" : Events.names(lost) + " are")
+                    + " gone, not destroyed by this controller", lost.size() == 1 ? lost.get(0) : null, null)
+                    .withCount(lost.size(), GroupEvent.Cause.MISSING));
         }
         return lost;
     }
@@ -735,11 +740,10 @@ final class GroupSupervisor {
         lastUpdatedCount = at;
     }
 
-    private String createOne(InstancePlugin instance, FlavorPlugin flavor, Desired t, String logicalID, String reason, long inCycle) {
+    private String createOne(InstancePlugin instance, FlavorPlugin flavor, Desired t, String logicalID, Reason why, long inCycle) {
         GroupProperties p = t.properties();
         Map<String, String> tags = Map.of(ConfigSha.GROUP_TAG, id, ConfigSha.TAG, t.sha());
         InstanceSpec spec = new InstanceSpec(p.instance().properties(), tags, "", logicalID, null);
-        String why = logicalID == null ? reason : "logical ID " + logicalID + " is missing";
         try {
             calls.fence();
             InstanceSpec prepared = calls.direct("Prepare of " + p.flavor().plugin(), () -> flavor.prepare(p.flavor().properties(), spec, p.allocation()));
@@ -782,7 +786,7 @@ final class GroupSupervisor {
             return;
         }
         FlavorPlugin flavor = calls.flavor(p.flavor().plugin());
-        List<Convergence.Removal> all = members.stream().map(m -> new Convergence.Removal(m, "the group is destroyed")).toList();
+        List<Convergence.Removal> all = members.stream().map(m -> new Convergence.Removal(m, "the group is destroyed", GroupEvent.Cause.DESTROY)).toList();
         List<String> errors = new ArrayList<>();
         remove(instance, flavor, p, all, errors, null);
         if (!errors.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.infrakit.group;
 
 import io.infrakit.spi.flavor.Health;
+import io.infrakit.spi.group.GroupEvent;
 import io.infrakit.spi.instance.Description;
 
 import java.util.List;
@@ -40,7 +41,7 @@ final class Healing {
             Convergence.Observed o = in.observed(m.id());
             long unhealthyFor = in.nowMillis() - o.sinceMillis();
             if (o.health() == Health.UNHEALTHY && unhealthyFor > in.unhealthyGraceMillis()) {
-                plan.remove(m, "unhealthy for " + unhealthyFor / 1000 + " s");
+                plan.remove(m, "unhealthy for " + unhealthyFor / 1000 + " s", GroupEvent.Cause.UNHEALTHY);
                 return;
             }
         }

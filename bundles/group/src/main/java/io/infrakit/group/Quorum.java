@@ -1,5 +1,6 @@
 package io.infrakit.group;
 
+import io.infrakit.spi.group.GroupEvent;
 import io.infrakit.spi.instance.Description;
 
 import java.util.HashMap;
@@ -21,12 +22,12 @@ final class Quorum {
                 continue; // not ours to judge: the original ignored them too
             }
             if (!declared.contains(m.logicalID())) {
-                plan.remove(m, "logical ID " + m.logicalID() + " is not declared");
+                plan.remove(m, "logical ID " + m.logicalID() + " is not declared", GroupEvent.Cause.SCALE);
             } else if (kept.containsKey(m.logicalID())) {
                 Description other = kept.get(m.logicalID());
                 Description worse = Convergence.rank(plan.in, other) <= Convergence.rank(plan.in, m) ? m : other;
                 kept.put(m.logicalID(), worse == m ? other : m);
-                plan.remove(worse, "a second instance of logical ID " + m.logicalID());
+                plan.remove(worse, "a second instance of logical ID " + m.logicalID(), GroupEvent.Cause.SCALE);
             } else {
                 kept.put(m.logicalID(), m);
             }

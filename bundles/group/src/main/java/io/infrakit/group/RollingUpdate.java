@@ -1,5 +1,6 @@
 package io.infrakit.group;
 
+import io.infrakit.spi.group.GroupEvent;
 import io.infrakit.spi.instance.Description;
 
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ final class RollingUpdate {
             if (takesAvailability) {
                 availabilityBudget--;
             }
-            plan.remove(m, "rolling update to " + in.sha());
+            plan.remove(m, "rolling update to " + in.sha(), GroupEvent.Cause.ROLLING);
             taken++;
         }
         return Math.min(maxSurge, undesired.size() - taken);

@@ -1,5 +1,6 @@
 package io.infrakit.group;
 
+import io.infrakit.spi.group.GroupEvent;
 import io.infrakit.spi.instance.Description;
 
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ final class Scaling {
             List<Description> order = new ArrayList<>(remaining);
             order.sort(Comparator.comparingInt((Description m) -> Convergence.rank(in, m)).reversed().thenComparing(Description::id));
             for (int i = 0; i < have - wanted && i < order.size(); i++) {
-                plan.remove(order.get(i), "the group is larger than " + wanted);
+                plan.remove(order.get(i), "the group is larger than " + wanted, GroupEvent.Cause.SCALE);
             }
         }
         return Result.NOTHING;

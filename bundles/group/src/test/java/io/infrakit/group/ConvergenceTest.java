@@ -2,6 +2,7 @@ package io.infrakit.group;
 
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.flavor.Health;
+import io.infrakit.spi.group.GroupEvent.Cause;
 import io.infrakit.spi.group.GroupSpec;
 import io.infrakit.spi.group.GroupState;
 import io.infrakit.spi.group.GroupState.Phase;
@@ -144,6 +145,7 @@ class ConvergenceTest {
     /** What a decision must say; by default: nothing to do, no rollout, not converged. */
     static final class Expect {
         private List<String> removes = List.of();
+        private List<String> causes;
         private int create;
         private List<String> logicalIDs = List.of();
         private Progress.State state = Progress.State.NONE;
@@ -152,6 +154,12 @@ class ConvergenceTest {
         /** Removals in order, each {@code id} or {@code id: the start of its reason}. */
         Expect removes(String... r) {
             removes = List.of(r);
+            return this;
+        }
+
+        /** The causes of the removals, in order ({@link Cause}). */
+        Expect causes(String... c) {
+            causes = List.of(c);
             return this;
         }
 
@@ -192,6 +200,11 @@ class ConvergenceTest {
                             }
                         }
                     },
+                    () -> {
+                        if (causes != null) {
+                            assertEquals(causes, d.remove().stream().map(Convergence.Removal::cause).toList(), "causes");
+                        }
+                    },
                     () -> assertEquals(create, d.create(), "create"),
                     () -> assertEquals(logicalIDs, d.createLogicalIDs(), "logical IDs to create"),
                     () -> assertEquals(state, d.progress().state(), "progress " + d.progress()),
@@ -221,7 +234,7 @@ class ConvergenceTest {
                 row("pending creations covering the deficit create nothing", Case.size(3, "").at("new", "a", "b").pending("p", ""),
                         expect()),
                 row("pending creations beyond the size remove a listed member",
-                        Case.size(2, "").at("new", "a", "b").pending("p", ""), expect().removes("a: the group is larger than 2")),
+                        Case.size(2, "").at("new", "a", "b").pending("p", ""), expect().removes("a: the group is larger than 2").causes(Cause.SCALE)),
                 row("more pending creations than the surplus's listed members: only those go",
                         Case.size(1, "").at("new", "a").pending("p1", "").pending("p2", ""), expect().removes("a")),
                 row("the surplus goes worst first: old before new, unhealthy before unknown before healthy",
@@ -247,9 +260,9 @@ class ConvergenceTest {
                 row("every logical ID present", Case.quorum(xyz, "").pets("new", "a=x", "b=y", "c=z"), expect().converged()),
                 row("an undeclared logical ID goes, a missing one is created",
                         Case.quorum(xyz, "").pets("new", "a=x", "b=y", "c=w"),
-                        expect().removes("c: logical ID w is not declared").createsLogicalIDs("z")),
+                        expect().removes("c: logical ID w is not declared").causes(Cause.SCALE).createsLogicalIDs("z")),
                 row("a second instance of a logical ID: the worse goes", Case.quorum(xyz, "").pets("old", "a=x").pets("new", "b=x", "c=y", "d=z"),
-                        expect().removes("a: a second instance of logical ID x")),
+                        expect().removes("a: a second instance of logical ID x").causes(Cause.SCALE)),
                 row("a second instance of equal rank: the later ID goes, whatever the listing's order",
                         Case.quorum(xyz, "").pets("new", "d=z", "c=y", "b=x", "a=x"), expect().removes("b")),
                 row("three instances of one logical ID: the best stays",
@@ -268,7 +281,7 @@ class ConvergenceTest {
                         expect().state(Progress.State.DONE)),
                 row("a rolling update replaces a pet under its logical ID",
                         Case.quorum(xyz, "").pets("old", "a=x", "b=y", "c=z").phase(Phase.RUNNING),
-                        expect().removes("a: rolling update to new").createsLogicalIDs("x").running()),
+                        expect().removes("a: rolling update to new").causes(Cause.ROLLING).createsLogicalIDs("x").running()),
                 row("MaxSurge does not apply to a quorum",
                         Case.quorum(xyz, "\"MaxSurge\":2").pets("old", "a=x", "b=y", "c=z").unhealthy("a", SECOND).unhealthy("b", SECOND)
                                 .phase(Phase.RUNNING),
@@ -279,7 +292,8 @@ class ConvergenceTest {
         return Stream.of(
                 row("worked example: Size 10, MaxUnavailable 2, MaxSurge 3",
                         Case.size(10, "\"MaxUnavailable\":2,\"MaxSurge\":3").at("old", ids("m", 10)).phase(Phase.RUNNING),
-                        expect().removes("m00: rolling update to new", "m01: rolling update to new").creates(5).running()),
+                        expect().removes("m00: rolling update to new", "m01: rolling update to new").causes(Cause.ROLLING, Cause.ROLLING)
+                                .creates(5).running()),
                 row("the defaults replace one at a time", Case.size(3, "").at("old", "a", "b", "c").phase(Phase.RUNNING),
                         expect().removes("a").creates(1).running()),
                 row("an unavailable old member goes first", Case.size(3, "").at("old", "a", "b", "c").unhealthy("b", SECOND)
@@ -332,7 +346,7 @@ class ConvergenceTest {
                         expect().removes("a").running()),
                 row("a rollback rolls like a rollout",
                         Case.size(3, "").at("new", "a", "b", "c").sha("stable").phase(Phase.ROLLING_BACK),
-                        expect().removes("a: rolling update to stable").creates(1).running()));
+                        expect().removes("a: rolling update to stable").causes(Cause.ROLLING).creates(1).running()));
     }
 
     static Stream<Arguments> progress() {
@@ -390,7 +404,7 @@ class ConvergenceTest {
                 row("unhealthy for just under the grace period: kept", Case.size(3, "").at("new", "a", "b", "c")
                         .unhealthy("c", GRACE - 1), expect().converged()),
                 row("unhealthy for just over the grace period: replaced", Case.size(3, "").at("new", "a", "b", "c")
-                        .unhealthy("c", GRACE + 1), expect().removes("c: unhealthy for 30 s").creates(1)),
+                        .unhealthy("c", GRACE + 1), expect().removes("c: unhealthy for 30 s").causes(Cause.UNHEALTHY).creates(1)),
                 row("one member healed per decision, the smallest ID first whatever the listing's order",
                         Case.size(5, "\"MaxUnavailable\":2").at("new", "e", "d", "c", "b", "a").unhealthy("d", LONG_AGO)
                                 .unhealthy("e", LONG_AGO),

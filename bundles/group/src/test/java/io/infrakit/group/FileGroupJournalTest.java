@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The journal keeps the last events of each group across restarts, owner-only, and wakes readers that wait. */
@@ -53,6 +54,23 @@ class FileGroupJournalTest {
         assertTrue(Files.readAllLines(dir.resolve("group-a.jsonl")).size() < 10, "the file is rewritten, not grown without end");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("group-a.jsonl"))));
+    }
+
+    @Test
+    void countAndCauseSurviveARestartAndLinesWrittenWithoutThemStillLoad() throws Exception {
+        Path dir = tmp.resolve("events");
+        FileGroupJournal journal = new FileGroupJournal(dir, 100, json);
+        journal.record(event("a", 1).withCount(3, GroupEvent.Cause.MISSING));
+        Files.writeString(dir.resolve("group-a.jsonl"), "{\"Seq\":2,\"Time\":5,\"Group\":\"a\",\"Type\":\"InstanceDestroyed\","
+                + "\"Message\":\"Destroyed i (an older version)\",\"Instance\":\"i\"}\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        journal.record(event("b", 1));
+
+        List<GroupEvent> a = new FileGroupJournal(dir, 100, json).read("a", 0, 0, 0);
+        assertEquals(List.of(1L, 2L), a.stream().map(GroupEvent::seq).toList());
+        assertEquals(3, a.get(0).count());
+        assertEquals(GroupEvent.Cause.MISSING, a.get(0).cause());
+        assertEquals(new GroupEvent(2, 5, "a", GroupEvent.Type.INSTANCE_DESTROYED, "Destroyed i (an older version)", "i", null, 0, null), a.get(1));
+        assertFalse(Files.readString(dir.resolve("group-b.jsonl")).contains("Count"), "an event without a count is written as before");
     }
 
     @Test
@@ -110,6 +128,15 @@ class FileGroupJournalTest {
         assertEquals(1L, e.getProperty("seq"));
         assertEquals("cli", e.getProperty("source"));
         assertEquals("sha", e.getProperty("config_sha"));
+        assertNull(e.getProperty("count"));
+        assertNull(e.getProperty("cause"));
+
+        journal.record(GroupEvent.of("web", GroupEvent.Type.INSTANCE_DESTROYED, "Destroyed 2 instances (test)", null, null)
+                .withCount(2, GroupEvent.Cause.SCALE));
+        org.osgi.service.event.Event destroyed = posted.get(1);
+        assertEquals(Integer.valueOf(2), destroyed.getProperty("count"));
+        assertEquals("scale", destroyed.getProperty("cause"));
+        assertNull(destroyed.getProperty("instance"));
     }
 
     @Test

@@ -209,6 +209,8 @@ class RolloutsTest {
         assertEquals(2, Rollouts.createdAtTarget(held, 2, 0));
         assertEquals(1, Rollouts.createdAtTarget(held, 1, 0), "never more than the creations");
         assertEquals(0, Rollouts.createdAtTarget(held, 2, 5), "never fewer than none");
+        assertEquals(0, Rollouts.createdAtTarget(new Rollout("s1", "s0", 100, Phase.PAUSED, null, Phase.RUNNING, 0), 2, 0),
+                "none had it when held: every missing member comes back with the old configuration");
         assertEquals(3, Rollouts.createdAtTarget(new Rollout("s1", "s0", 100, Phase.RUNNING, null), 3, 0), "not held: all of them");
         assertEquals(3, Rollouts.createdAtTarget(new Rollout("s1", null, 100, Phase.PAUSED, null, Phase.DONE, 0), 3, 0),
                 "no configuration before it: all of them");
@@ -221,6 +223,9 @@ class RolloutsTest {
         GroupState counted = Rollouts.counted(paused, 2);
         assertEquals(2, counted.rollout().updated());
         assertSame(counted, Rollouts.counted(counted, 0), "counted once");
+        GroupState none = Rollouts.counted(paused, 0);
+        assertEquals(0, none.rollout().updated());
+        assertSame(none, Rollouts.counted(none, 3), "counted once, at 0 too");
         assertSame(paused.with(paused.rollout().resumed()).rollout().phase(), Phase.RUNNING);
         GroupState running = in(Phase.RUNNING, V0);
         assertSame(running, Rollouts.counted(running, 1), "only a held rollout is counted");

@@ -26,6 +26,7 @@ import io.infrakit.spi.manager.Leadership;
 import io.infrakit.spi.manager.Manager;
 import io.infrakit.spi.manager.StoreConflictException;
 import io.infrakit.spi.manager.StoredGroups;
+import io.infrakit.spi.observe.ControllerObserver;
 import io.infrakit.spi.registry.PluginNotFoundException;
 import io.infrakit.spi.registry.PluginRegistry;
 
@@ -151,6 +152,7 @@ public final class GroupManager implements GroupPlugin, GroupControl, Manager, G
     private final Supplier<JsonCodec> json;
     private final ScheduledExecutorService worker;
     private final ExecutorService resumers;
+    private final List<ControllerObserver> observers;
 
     private static final String NOT_STARTED = "not started";
 
@@ -190,6 +192,22 @@ public final class GroupManager implements GroupPlugin, GroupControl, Manager, G
      * @param json the JSON codec now, or {@code null} while there is none
      */
     public GroupManager(Settings settings, Leadership leadership, GroupStore store, Supplier<PluginRegistry> registry, Supplier<JsonCodec> json) {
+        this(settings, leadership, store, registry, json, List.of());
+    }
+
+    /**
+     * Creates a manager that tells observers of its store's failures; {@link #start()} joins the election.
+     *
+     * @param settings its settings
+     * @param leadership the leadership backend
+     * @param store the store of the same backend
+     * @param registry the plugin registry now, or {@code null} while there is none
+     * @param json the JSON codec now, or {@code null} while there is none
+     * @param observers told of every load and save of the store that fails (a live list, read at each failure)
+     */
+    public GroupManager(Settings settings, Leadership leadership, GroupStore store, Supplier<PluginRegistry> registry, Supplier<JsonCodec> json,
+                        List<ControllerObserver> observers) {
+        this.observers = Objects.requireNonNull(observers, "observers");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.leadership = Objects.requireNonNull(leadership, "leadership");
         this.store = Objects.requireNonNull(store, "store");
@@ -849,13 +867,27 @@ public final class GroupManager implements GroupPlugin, GroupControl, Manager, G
         return codec;
     }
 
+    /** Reads the store; a store that fails, or holds what is not a groups document, is told to the observers. */
     private Loaded load() throws PluginException {
-        StoredGroups stored = store.load();
-        return new Loaded(GroupsDocument.parse(stored.json(), codec()), stored.version());
+        StoredGroups stored;
+        try {
+            stored = store.load();
+        } catch (PluginException | RuntimeException e) {
+            storeFailed("load", e);
+            throw e;
+        }
+        JsonCodec codec = codec();
+        try {
+            return new Loaded(GroupsDocument.parse(stored.json(), codec), stored.version());
+        } catch (PluginException | RuntimeException e) {
+            storeFailed("load", e);
+            throw e;
+        }
     }
 
     /**
-     * Applies a change to the stored document, reading it again when another writer got there first.
+     * Applies a change to the stored document, reading it again when another writer got there first. A conflict
+     * retried is no failure; a save that fails, or still conflicts after the last attempt, is told to the observers.
      *
      * @return the document before the change
      */
@@ -866,13 +898,32 @@ public final class GroupManager implements GroupPlugin, GroupControl, Manager, G
             if (changed.equals(loaded.document())) {
                 return loaded.document();
             }
+            String text = changed.format(codec());
             try {
-                store.save(changed.format(codec()), loaded.version());
+                store.save(text, loaded.version());
                 return loaded.document();
             } catch (StoreConflictException e) {
                 if (attempt == SAVE_ATTEMPTS) {
-                    throw new PluginException("The store kept changing under this manager (" + attempt + " attempts): " + e.getMessage(), e);
+                    PluginException failed = new PluginException("The store kept changing under this manager (" + attempt + " attempts): "
+                            + e.getMessage(), e);
+                    storeFailed("save", failed);
+                    throw failed;
                 }
+            } catch (PluginException | RuntimeException e) {
+                storeFailed("save", e);
+                throw e;
+            }
+        }
+    }
+
+    /** Tells the observers that a load or save of the store failed; what an observer throws is logged and ignored. */
+    private void storeFailed(String operation, Exception e) {
+        String detail = e.getMessage() == null ? e.toString() : e.getMessage();
+        for (ControllerObserver o : observers) {
+            try {
+                o.storeFailed(operation, detail);
+            } catch (RuntimeException | LinkageError failure) {
+                LOG.debug("Manager {}: observer {} failed: {}", settings.name(), o, failure.toString());
             }
         }
     }

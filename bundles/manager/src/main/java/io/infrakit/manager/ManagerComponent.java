@@ -17,6 +17,7 @@ import io.infrakit.spi.manager.GroupStore;
 import io.infrakit.spi.manager.LeaderStatus;
 import io.infrakit.spi.manager.Leadership;
 import io.infrakit.spi.manager.Manager;
+import io.infrakit.spi.observe.ControllerObserver;
 import io.infrakit.spi.registry.PluginRegistry;
 
 import org.osgi.framework.Constants;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The manager as an OSGi service: the plugin {@code group} (Group and Manager on one socket), run by a
@@ -94,6 +96,7 @@ public final class ManagerComponent implements GroupPlugin, GroupControl, Manage
     private final JsonCodecReference json = new JsonCodecReference();
     private final Map<Long, Candidate<Leadership>> leaderships = new TreeMap<>();
     private final Map<Long, Candidate<GroupStore>> stores = new TreeMap<>();
+    private final List<ControllerObserver> observers = new CopyOnWriteArrayList<>();
 
     /** A backend service and the backend it belongs to. */
     private record Candidate<T>(T service, String backend) {
@@ -155,6 +158,20 @@ public final class ManagerComponent implements GroupPlugin, GroupControl, Manage
         this.json.unbind(json);
     }
 
+    /**
+     * Adds an observer: told of every load and save of the store that fails.
+     *
+     * @param observer the observer
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addObserver(ControllerObserver observer) {
+        observers.add(observer);
+    }
+
+    void removeObserver(ControllerObserver observer) {
+        observers.remove(observer);
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     synchronized void bindLeadership(Leadership leadership, Map<String, Object> properties) {
         added(leaderships, leadership, properties);
@@ -211,7 +228,7 @@ public final class ManagerComponent implements GroupPlugin, GroupControl, Manage
         if (leadership == null || store == null) {
             return;
         }
-        GroupManager next = new GroupManager(settings, leadership, store, () -> this.registry, json::current);
+        GroupManager next = new GroupManager(settings, leadership, store, () -> this.registry, json::current, observers);
         try {
             next.start();
             manager = next;

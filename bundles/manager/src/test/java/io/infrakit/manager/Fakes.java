@@ -155,6 +155,8 @@ final class Fakes {
         /** How many of the next saves fail with a conflict, as if another writer got there first. */
         final AtomicInteger conflicts = new AtomicInteger();
         volatile String down;
+        /** Saves fail with this message while it is set; loads still work. */
+        volatile String refuseSaves;
         final List<String> history = new ArrayList<>();
 
         MemoryStore() {
@@ -177,6 +179,9 @@ final class Fakes {
         public synchronized long save(String text, long expectedVersion) throws PluginException {
             if (down != null) {
                 throw new PluginException(down);
+            }
+            if (refuseSaves != null) {
+                throw new PluginException(refuseSaves);
             }
             if (conflicts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 version++;

@@ -10,13 +10,16 @@ import io.infrakit.spi.RawJson;
 import io.infrakit.spi.group.GroupSpec;
 import io.infrakit.spi.manager.LeaderStatus;
 import io.infrakit.spi.manager.Leadership;
+import io.infrakit.spi.observe.ControllerObserver;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.annotation.Annotation;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,6 +78,32 @@ class ManagerComponentTest {
         assertEquals(1, zookeeper.closed.get());
         assertEquals(0, file.closed.get());
         assertThrows(PluginException.class, () -> component.commitGroup(cattle(), false));
+    }
+
+    @Test
+    void theObserversBoundToTheComponentAreToldOfTheStoresFailures() throws PluginException {
+        registry.plugins.put("group-stateless", proxy);
+        component = new ManagerComponent(config("file", "group-stateless"));
+        component.setRegistry(registry);
+        component.setJson(json);
+        List<String> told = new CopyOnWriteArrayList<>();
+        ControllerObserver observer = new ControllerObserver() {
+            @Override
+            public void storeFailed(String operation, String detail) {
+                told.add(operation + ": " + detail);
+            }
+        };
+        component.addObserver(observer);
+        MemoryStore store = new MemoryStore();
+        store.refuseSaves = "read-only file system";
+        component.bindLeadership(new ManualLeadership(LeaderStatus.leader("group")), properties(1, "file"));
+        component.bindStore(store, properties(2, "file"));
+
+        assertThrows(PluginException.class, () -> component.commitGroup(cattle(), false));
+        assertEquals(List.of("save: read-only file system"), told);
+        component.removeObserver(observer);
+        assertThrows(PluginException.class, () -> component.commitGroup(cattle(), false));
+        assertEquals(1, told.size(), "an observer removed is told nothing more");
     }
 
     @Test

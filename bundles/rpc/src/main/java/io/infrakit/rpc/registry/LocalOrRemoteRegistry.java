@@ -7,10 +7,12 @@ import io.infrakit.rpc.server.LocalPlugins;
 import io.infrakit.rpc.server.PluginHost;
 import io.infrakit.rpc.server.ServiceBindings;
 import io.infrakit.rpc.server.SocketFiles;
+import io.infrakit.rpc.wire.CommonMessages.Vendor;
 import io.infrakit.rpc.wire.Spi;
 import io.infrakit.spi.InterfaceSpec;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.PluginName;
+import io.infrakit.spi.observe.ControllerObserver;
 import io.infrakit.spi.registry.PluginInfo;
 import io.infrakit.spi.registry.PluginNotFoundException;
 import io.infrakit.spi.registry.PluginRegistry;
@@ -19,6 +21,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,13 +36,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The plugin registry: a local service registered under the name wins; otherwise a socket of that name
  * in the plugins directory is called through a client proxy. Proxies are cached per socket file, so a
- * plugin process that restarts (a new socket file) is handshaken again.
+ * plugin process that restarts (a new socket file) is handshaken again. While a {@link ControllerObserver}
+ * is registered, every plugin handed out is wrapped so that each of its calls is timed and told to the observers
+ * (see {@link ObservedPlugin}); with none, plugins are handed out as they are.
  */
 @Component(service = PluginRegistry.class, configurationPid = RpcConfig.PID)
 public final class LocalOrRemoteRegistry implements PluginRegistry {
@@ -55,6 +63,7 @@ public final class LocalOrRemoteRegistry implements PluginRegistry {
     private final Path dir;
     private final RpcClient client;
     private final Map<ProxyKey, Proxy> proxies = new ConcurrentHashMap<>();
+    private final List<ControllerObserver> observers = new CopyOnWriteArrayList<>();
 
     /**
      * Creates the registry (from DS).
@@ -83,6 +92,25 @@ public final class LocalOrRemoteRegistry implements PluginRegistry {
         this.client = client;
     }
 
+    /**
+     * Adds an observer of plugin calls: from now on, plugins looked up are timed.
+     *
+     * @param observer the observer
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    public void addObserver(ControllerObserver observer) {
+        observers.add(observer);
+    }
+
+    /**
+     * Removes an observer of plugin calls.
+     *
+     * @param observer the observer
+     */
+    public void removeObserver(ControllerObserver observer) {
+        observers.remove(observer);
+    }
+
     /** Closes the connections to remote plugins. */
     @Deactivate
     public void close() {
@@ -92,6 +120,11 @@ public final class LocalOrRemoteRegistry implements PluginRegistry {
     @Override
     public <T> T lookup(String name, Class<T> spiType) throws PluginNotFoundException {
         Spi spi = Spi.of(spiType);
+        T plugin = find(name, spi, spiType);
+        return observers.isEmpty() ? plugin : ObservedPlugin.wrap(name, spi, spiType, plugin, observers);
+    }
+
+    private <T> T find(String name, Spi spi, Class<T> spiType) throws PluginNotFoundException {
         PluginName plugin = PluginName.parse(name);
         ServiceBindings bindings = local.get(plugin.name());
         if (bindings != null) {
@@ -134,7 +167,7 @@ public final class LocalOrRemoteRegistry implements PluginRegistry {
                 Path socket = dir.resolve(b.name());
                 String problem = host == null ? null : host.problem(b.name());
                 found.put(b.name(), new PluginInfo(b.name(), true, b.interfaces(), b.types(),
-                        SocketFiles.isSocket(socket) ? socket.toString() : null, problem));
+                        SocketFiles.isSocket(socket) ? socket.toString() : null, problem, bundle(b.vendor())));
             }
         }
         try (Stream<Path> entries = Files.list(dir)) {
@@ -146,6 +179,11 @@ public final class LocalOrRemoteRegistry implements PluginRegistry {
             // no plugins directory: only local plugins
         }
         return List.copyOf(found.values());
+    }
+
+    /** A bundle as {@code symbolic-name/version}, {@code null} when unknown. */
+    private static String bundle(Vendor vendor) {
+        return vendor == null ? null : vendor.name() + "/" + vendor.version();
     }
 
     private PluginInfo remote(Path socket) {

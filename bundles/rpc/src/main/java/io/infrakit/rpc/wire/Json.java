@@ -28,6 +28,7 @@ import io.infrakit.spi.group.GroupDescription;
 import io.infrakit.spi.group.GroupEvent;
 import io.infrakit.spi.group.GroupStatus;
 import io.infrakit.spi.group.Revision;
+import io.infrakit.spi.registry.PluginInfo;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -67,6 +68,7 @@ public final class Json {
             .addMixIn(GroupStatus.Member.class, MemberOptionals.class)
             .addMixIn(GroupEvent.class, GroupEventOptionals.class)
             .addMixIn(Revision.class, RevisionOptionals.class)
+            .addMixIn(PluginInfo.class, PluginInfoOptionals.class)
             .addModule(new SimpleModule("infrakit-raw-json")
                     .addSerializer(RawJson.class, new RawJsonSerializer())
                     .addDeserializer(RawJson.class, new RawJsonDeserializer()))
@@ -267,6 +269,18 @@ public final class Json {
 
         @JsonInclude(JsonInclude.Include.NON_NULL)
         String source();
+
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        int count();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String cause();
+    }
+
+    /** A plugin reached only through its socket has no bundle. */
+    private interface PluginInfoOptionals {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String bundle();
     }
 
     /** A plain commit has no reason. */

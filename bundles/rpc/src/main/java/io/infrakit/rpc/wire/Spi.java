@@ -72,6 +72,18 @@ public enum Spi {
     }
 
     /**
+     * The JSON-RPC method a Java method of this interface is called by: the service name, a dot and the
+     * method's name with its first letter capitalised, as every client proxy and the server name them
+     * ({@code describeInstances} is {@code Instance.DescribeInstances}, {@code healthy} is {@code Flavor.Healthy}).
+     *
+     * @param javaMethod the name of a method of {@link #type()}
+     * @return the method name on the wire
+     */
+    public String wireMethod(String javaMethod) {
+        return service + "." + Character.toUpperCase(javaMethod.charAt(0)) + javaMethod.substring(1);
+    }
+
+    /**
      * The SPI of a Java interface.
      *
      * @param type a plugin interface

@@ -6,13 +6,16 @@ import io.infrakit.rpc.wire.GroupMessages.DescribeGroupResponse;
 import io.infrakit.rpc.wire.GroupMessages.InspectGroupsResponse;
 import io.infrakit.rpc.wire.InstanceMessages.DescribeInstancesResponse;
 import io.infrakit.rpc.wire.InstanceMessages.ProvisionRequest;
+import io.infrakit.spi.InterfaceSpec;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.group.Allocation;
 import io.infrakit.spi.group.GroupDescription;
+import io.infrakit.spi.group.GroupEvent;
 import io.infrakit.spi.group.GroupSpec;
 import io.infrakit.spi.instance.Attachment;
 import io.infrakit.spi.instance.Description;
 import io.infrakit.spi.instance.InstanceSpec;
+import io.infrakit.spi.registry.PluginInfo;
 
 import org.junit.jupiter.api.Test;
 
@@ -136,6 +139,29 @@ class WireFormatTest {
         for (String bad : List.of("", "[]", "\"x\"", "{\"method\":", "{} {}", "{\"a\":1", "nul")) {
             assertThrows(IOException.class, () -> JsonRpc.parseRequest(bad.getBytes(StandardCharsets.UTF_8)), bad);
         }
+    }
+
+    @Test
+    void anEventCountsInstancesAndSaysWhyOnlyWhenItConcernsThem() throws IOException {
+        GroupEvent lost = new GroupEvent(7, 2000, "g", GroupEvent.Type.INSTANCE_LOST, "i-1 is gone", "i-1", null, 0, null);
+        assertEquals("{\"Seq\":7,\"Time\":2000,\"Group\":\"g\",\"Type\":\"InstanceLost\",\"Message\":\"i-1 is gone\",\"Instance\":\"i-1\"}",
+                json(lost), "no count, no cause: the 0.4.0 shape");
+        GroupEvent counted = lost.withCount(3, GroupEvent.Cause.MISSING);
+        String text = json(counted);
+        assertTrue(text.endsWith(",\"Count\":3,\"Cause\":\"missing\"}"), text);
+        assertEquals(counted, read(text, GroupEvent.class));
+        assertEquals(lost, read(json(lost), GroupEvent.class), "a line written before 0.5.0 reads as count 0 and no cause");
+        assertTrue(json(lost.withCount(0, GroupEvent.Cause.SCALE)).endsWith(",\"Cause\":\"scale\"}"), "a cause without a count is kept");
+    }
+
+    @Test
+    void aPluginShowsItsBundleOnlyWhenOneProvidesIt() throws IOException {
+        List<InterfaceSpec> specs = List.of(new InterfaceSpec("Instance", "0.3.0"));
+        PluginInfo remote = new PluginInfo("instance-aws", false, specs, List.of(), "/run/infrakit/plugins/instance-aws", null);
+        assertFalse(json(remote).contains("Bundle"), json(remote));
+        PluginInfo local = new PluginInfo("instance-file", true, specs, List.of(), null, null, "io.infrakit.instance.file/0.1.0");
+        assertTrue(json(local).endsWith(",\"Bundle\":\"io.infrakit.instance.file/0.1.0\"}"), json(local));
+        assertEquals(local, read(json(local), PluginInfo.class));
     }
 
     @Test

@@ -29,6 +29,8 @@ public interface GroupControl {
         public static final String CLI = "cli";
         /** A {@code Group} 0.1.0 call on the socket (a Go client, curl) or from another bundle. */
         public static final String API = "api";
+        /** The web console ({@code POST /api/groups/...} with the console's token). @since 0.5.0 */
+        public static final String CONSOLE = "console";
         /** The manager, resuming its stored groups on gaining leadership. */
         public static final String LEADER = "leader";
         /** The controller itself ({@code Update.AutoRollback}). */

@@ -12,9 +12,53 @@ package io.infrakit.spi.group;
  * @param configSHA the configuration concerned ({@code infrakit.config_sha}), or {@code null}
  * @param revision the revision concerned (the manager fills it in from the configuration), 0 when unknown
  * @param source who asked for it (see {@link GroupControl.Source}), or {@code null} for the controller
+ * @param count how many instances it concerns ({@link Type#INSTANCE_CREATED}, {@link Type#INSTANCE_DESTROYED},
+ *     {@link Type#INSTANCE_LOST}), else 0
+ * @param cause why instances were created or destroyed, in one word (see {@link Cause}), else {@code null}
+ * @since 0.5.0 for {@code count} and {@code cause}
  */
 public record GroupEvent(long seq, long time, String group, String type, String message, String instance, String configSHA,
-                         int revision, String source) {
+                         int revision, String source, int count, String cause) {
+
+    /**
+     * An event that concerns no count of instances (as in 0.4.0).
+     *
+     * @param seq its number
+     * @param time when
+     * @param group the group ID
+     * @param type what happened
+     * @param message a sentence
+     * @param instance the instance, or {@code null}
+     * @param configSHA the configuration, or {@code null}
+     * @param revision the revision, or 0
+     * @param source who asked, or {@code null}
+     */
+    public GroupEvent(long seq, long time, String group, String type, String message, String instance, String configSHA,
+                      int revision, String source) {
+        this(seq, time, group, type, message, instance, configSHA, revision, source, 0, null);
+    }
+
+    /**
+     * The words of {@link #cause()}: why the controller created or destroyed instances. Metrics count instances by
+     * these words ({@code infrakit_instances_created_total{cause="missing"}}).
+     *
+     * @since 0.5.0
+     */
+    public static final class Cause {
+        /** Members were missing: the group had fewer than it should, or a member was lost. */
+        public static final String MISSING = "missing";
+        /** Members were unhealthy and replaced. */
+        public static final String UNHEALTHY = "unhealthy";
+        /** A rolling update replaced members with the new configuration. */
+        public static final String ROLLING = "rolling";
+        /** The group was scaled down (or had members beyond its logical IDs). */
+        public static final String SCALE = "scale";
+        /** The group was destroyed. */
+        public static final String DESTROY = "destroy";
+
+        private Cause() {
+        }
+    }
 
     /** The words of {@link #type()}; the Event Admin topic is {@code io/infrakit/group/<type>}. */
     public static final class Type {
@@ -84,7 +128,7 @@ public record GroupEvent(long seq, long time, String group, String type, String 
      * @return the event
      */
     public GroupEvent withSeq(long number) {
-        return new GroupEvent(number, time, group, type, message, instance, configSHA, revision, source);
+        return new GroupEvent(number, time, group, type, message, instance, configSHA, revision, source, count, cause);
     }
 
     /**
@@ -94,7 +138,7 @@ public record GroupEvent(long seq, long time, String group, String type, String 
      * @return the event
      */
     public GroupEvent withRevision(int number) {
-        return new GroupEvent(seq, time, group, type, message, instance, configSHA, number, source);
+        return new GroupEvent(seq, time, group, type, message, instance, configSHA, number, source, count, cause);
     }
 
     /**
@@ -104,6 +148,18 @@ public record GroupEvent(long seq, long time, String group, String type, String 
      * @return the event
      */
     public GroupEvent withSource(String who) {
-        return new GroupEvent(seq, time, group, type, message, instance, configSHA, revision, who);
+        return new GroupEvent(seq, time, group, type, message, instance, configSHA, revision, who, count, cause);
+    }
+
+    /**
+     * The same event with the instances it concerns counted and their cause.
+     *
+     * @param instances how many instances
+     * @param why the cause (see {@link Cause})
+     * @return the event
+     * @since 0.5.0
+     */
+    public GroupEvent withCount(int instances, String why) {
+        return new GroupEvent(seq, time, group, type, message, instance, configSHA, revision, source, instances, why);
     }
 }

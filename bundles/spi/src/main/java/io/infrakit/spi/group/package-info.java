@@ -3,7 +3,7 @@
  * inspect, free and destroy it; and the multi-group configuration that {@code manager commit} takes.
  */
 @Export
-@Version("0.4.0")
+@Version("0.5.0")
 package io.infrakit.spi.group;
 
 import org.osgi.annotation.bundle.Export;

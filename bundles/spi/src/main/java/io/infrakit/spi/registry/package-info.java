@@ -3,7 +3,7 @@
  * framework or behind a socket in the plugins directory.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package io.infrakit.spi.registry;
 
 import org.osgi.annotation.bundle.Export;
