@@ -72,109 +72,25 @@ for v in "$REPS" "$IDLE" "$STEADY" "$POLL" "$TIMEOUT" "$QUIET_WAIT"; do
 done
 ((REPS >= 1)) || { echo "--reps must be at least 1" >&2; exit 2; }
 
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
-for tool in curl python3 tar; do
-  command -v "$tool" >/dev/null || { echo "$tool is needed and not installed" >&2; exit 1; }
-done
-if [[ -z "$DIST" ]]; then
-  DIST="$(ls -t "$ROOT"/karaf-assembly/target/infrakit-karaf-assembly-*.tar.gz 2>/dev/null | head -1 || true)"
-fi
-[[ -f "$DIST" ]] || { echo "no distribution: build it first (mvn -B -q install -DskipTests) or give --dist FILE" >&2; exit 1; }
-if [[ -z "${JAVA_HOME:-}" && -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ]]; then
-  export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64
-fi
-
-[[ -d "$WORK_BASE" ]] || { echo "no such directory: $WORK_BASE" >&2; exit 2; }
-WORK="$(mktemp -d "$WORK_BASE/ikconv.XXXXXX")"
-export INFRAKIT_HOME="$WORK/home"
-export INFRAKIT_PLUGINS_DIR="$WORK/p"
-mkdir -p "$INFRAKIT_HOME" "$INFRAKIT_PLUGINS_DIR"
-KARAF=""
-KPID=""
-cleanup() {
-  local rc=$?
-  trap - EXIT
-  trap '' INT TERM              # an interrupt must not cut the cleanup short
-  if [[ -n "$KARAF" && -x "$KARAF/bin/stop" ]]; then
-    log "stopping Karaf"
-    "$KARAF/bin/stop" >/dev/null 2>&1 || true
-    if [[ -n "$KPID" ]]; then
-      for _ in $(seq 300); do kill -0 "$KPID" 2>/dev/null || break; sleep 0.1; done
-      if kill -0 "$KPID" 2>/dev/null; then log "Karaf ($KPID) still running after 30 s: killing it"; kill -9 "$KPID" 2>/dev/null || true; fi
-    fi
-  fi
-  if ((KEEP)); then log "kept $WORK"; else rm -rf "$WORK"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-log "unpacking $(basename "$DIST") into $WORK"
-tar -xzf "$DIST" -C "$WORK"
-KARAF="$(ls -d "$WORK"/*/bin/karaf 2>/dev/null | head -1)"
-KARAF="${KARAF%/bin/karaf}"
-[[ -x "$KARAF/bin/start" ]] || { echo "no bin/start in $DIST" >&2; exit 1; }
-
-# --set PID:KEY=VALUE: replace the key's line (commented out or not) in etc/PID.cfg, or append it.
-for s in "${SETS[@]}"; do
-  [[ "$s" =~ ^([^:/]+):([^=]+)=(.*)$ ]] || { echo "--set wants PID:KEY=VALUE, not $s" >&2; exit 2; }
-  python3 - "$KARAF/etc/${BASH_REMATCH[1]}.cfg" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" <<'PY'
-import os, re, sys
-path, key, value = sys.argv[1:]
-lines = open(path).read().splitlines() if os.path.exists(path) else []
-pat = re.compile(r'^\s*#?\s*' + re.escape(key) + r'\s*[=:]')
-out, done = [], False
-for line in lines:
-    if pat.match(line):
-        if not done:
-            out.append(f'{key} = {value}')
-            done = True
-        elif not line.lstrip().startswith('#'):
-            continue                      # a second, active definition of the key: drop it
-        else:
-            out.append(line)
-    else:
-        out.append(line)
-if not done:
-    out.append(f'{key} = {value}')
-open(path, 'w').write('\n'.join(out) + '\n')
-print(f'set {key} = {value} in etc/{os.path.basename(path)}', file=sys.stderr)
-PY
-done
-GROUP_POLL="$(sed -n 's/^[[:space:]]*poll\.interval\.ms[[:space:]]*[=:][[:space:]]*\([0-9]*\).*/\1/p' "$KARAF/etc/io.infrakit.group.cfg" | tail -1)"
-GROUP_POLL="${GROUP_POLL:-1000}"
-GROUP_CFG="$(grep -E '^[[:space:]]*[^#[:space:]]' "$KARAF/etc/io.infrakit.group.cfg" | sed 's/[[:space:]]*=[[:space:]]*/=/' | paste -sd ' ' -)"
-
-log "starting Karaf (INFRAKIT_HOME=$INFRAKIT_HOME)"
-"$KARAF/bin/start"
-rpc() { # socket method params-json
-  curl -s --max-time 600 --unix-socket "$INFRAKIT_PLUGINS_DIR/$1" http://rpc -H 'Content-Type: application/json' \
-       -d "{\"jsonrpc\":\"2.0\",\"method\":\"$2\",\"params\":$3,\"id\":1}"
-}
-deadline=$((SECONDS + 180))
-until [[ -S "$INFRAKIT_PLUGINS_DIR/group" && -S "$INFRAKIT_PLUGINS_DIR/instance-file" && -S "$INFRAKIT_PLUGINS_DIR/flavor-vanilla" ]] \
-      && rpc group Handshake.Implements '{}' 2>/dev/null | grep -q '"Group"'; do
-  ((SECONDS < deadline)) || { echo "the group, instance-file and flavor-vanilla sockets did not answer within 180 s; see $KARAF/data/log/karaf.log" >&2; KEEP=1; exit 1; }
-  sleep 0.2
-done
-for _ in $(seq 100); do [[ -s "$KARAF/karaf.pid" ]] && break; sleep 0.1; done
-KPID="$(tr -dc 0-9 < "$KARAF/karaf.pid" 2>/dev/null || true)"
-[[ -n "$KPID" && -r "/proc/$KPID/stat" ]] || KPID="$(pgrep -f "karaf.base=$KARAF" | head -1)"
+# shellcheck source=lib/distribution.sh
+source "$BENCH_DIR/lib/distribution.sh"
+dist_unpack ikconv
+for s in "${SETS[@]}"; do dist_set "$s"; done
+GROUP_POLL="$(dist_cfg_value io.infrakit.group poll.interval.ms 1000)"
+GROUP_CFG="$(dist_cfg_summary io.infrakit.group)"
+dist_start group instance-file flavor-vanilla
 log "Karaf is up (pid $KPID); etc/io.infrakit.group.cfg sets: ${GROUP_CFG:-nothing}"
-
-COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-DIRTY="$(git -C "$ROOT" status --porcelain -- bundles features karaf-assembly 2>/dev/null | wc -l || echo 0)"
+read -r COMMIT DIRTY < <(dist_tree)
 SETTINGS="as shipped"
 ((${#SETS[@]})) && SETTINGS="$(printf '%s, ' "${SETS[@]}")" && SETTINGS="as shipped except ${SETTINGS%, }"
 SETTINGS="$SETTINGS; instance files on $(df -T "$WORK" | awk 'NR == 2 { print $2 " (" $7 ")" }')"
 mkdir -p "$BENCH_DIR/target/results"
 OUT="$BENCH_DIR/target/results/converge-$(date -u +%Y%m%dT%H%M%SZ).md"
 
-python3 - "$INFRAKIT_PLUGINS_DIR" "$INFRAKIT_HOME/instances/instance-file" "$KPID" "$ROOT/examples/cattle.json" \
+BENCH_LIB="$BENCH_DIR/lib" python3 - "$INFRAKIT_PLUGINS_DIR" "$INFRAKIT_HOME/instances/instance-file" "$KPID" "$ROOT/examples/cattle.json" \
   "$REPS" "$IDLE" "$STEADY" "$POLL" "$TIMEOUT" "$QUIET_WAIT" "$GROUP_POLL" "$GROUP_CFG" "$COMMIT" "$DIRTY" "$SETTINGS" \
   "$(basename "$DIST")" "$(date -u -r "$DIST" +%FT%TZ), sha256 $(sha256sum "$DIST" | cut -c1-12)" "$OUT" "${SIZES[@]}" <<'PY' || { rc=$?; ((rc > 128)) || { KEEP=1; log "failed: Karaf's log is $KARAF/data/log/karaf.log"; }; exit "$rc"; }
-import http.client, json, os, random, signal, socket, statistics, sys, threading, time
+import json, os, random, signal, statistics, sys, threading, time
 
 (plugins, files, kpid, cattle, reps, idle, steady, poll_ms, timeout, quiet_wait, group_poll, group_cfg, commit, dirty,
  settings, dist, dist_time, out_path, *sizes) = sys.argv[1:]
@@ -182,51 +98,14 @@ reps, idle, steady, timeout, kpid, group_poll = int(reps), float(idle), float(st
 quiet_wait = float(quiet_wait)
 poll = int(poll_ms) / 1000.0
 sizes = [int(n) for n in sizes]
-now = time.monotonic
-HZ = os.sysconf('SC_CLK_TCK')
+sys.path.insert(0, os.environ['BENCH_LIB'])
+import benchlib
+from benchlib import log, now, HZ
 
 
-def log(msg):
-    print(f'[{time.strftime("%H:%M:%S")}] {msg}', file=sys.stderr, flush=True)
 
-
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__('rpc', timeout=max(timeout, 60))
-        self.path = path
-
-    def connect(self):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(self.timeout)
-        s.connect(self.path)
-        self.sock = s
-
-
-class Rpc:
-    """JSON-RPC 2.0 over HTTP on a plugin's Unix socket, one keep-alive connection."""
-
-    def __init__(self, name):
-        self.path = os.path.join(plugins, name)
-        self.conn = None
-
-    def call(self, method, params):
-        body = json.dumps({'jsonrpc': '2.0', 'method': method, 'params': params, 'id': 1}).encode()
-        for attempt in (1, 2):
-            try:
-                if self.conn is None:
-                    self.conn = UnixConnection(self.path)
-                self.conn.request('POST', '/', body, {'Content-Type': 'application/json'})
-                answer = json.loads(self.conn.getresponse().read())
-                break
-            except (OSError, http.client.HTTPException, ValueError):
-                if self.conn is not None:
-                    self.conn.close()
-                self.conn = None
-                if attempt == 2:
-                    raise
-        if 'error' in answer:
-            raise RuntimeError(f"{method}: {answer['error'].get('message')}")
-        return answer['result']
+def Rpc(name):
+    return benchlib.Rpc(os.path.join(plugins, name), max(timeout, 60))
 
 
 class Bench:
@@ -265,55 +144,19 @@ class Bench:
 
 
 def cpu_ticks():
-    f = open(f'/proc/{kpid}/stat').read().rsplit(')', 1)[1].split()
-    return int(f[11]) + int(f[12])          # utime + stime (fields 14 and 15)
+    return benchlib.cpu_ticks(kpid)
 
 
-def busy_ticks():
-    f = [int(x) for x in open('/proc/stat').readline().split()[1:]]
-    return f[0] + f[1] + f[2] + f[5] + f[6], f[7]    # user nice system irq softirq, steal (all CPUs)
-
-
-class Other:
-    """CPU that programs other than Karaf and this benchmark used over a period, and the CPU time the
-    hypervisor gave other guests (steal), in cores."""
-
-    def __init__(self):
-        t = os.times()
-        self.start = (busy_ticks(), cpu_ticks(), t.user + t.system, now())
-
-    def cores(self):
-        return self.both()[0] + self.both()[1]
-
-    def both(self):
-        (b0, st0), k0, s0, w0 = self.start
-        t = os.times()
-        own = (t.user + t.system - s0) * HZ
-        (b1, st1), wall = busy_ticks(), now() - w0
-        return max(0.0, (b1 - b0 - (cpu_ticks() - k0) - own) / HZ / wall), (st1 - st0) / HZ / wall
+def Other():
+    return benchlib.Other(kpid)
 
 
 def wait_quiet():
-    """Waits up to quiet_wait s for 3 s in a row in which other programs and steal use < 0.2 cores."""
-    start = now()
-    said = start - 60
-    while now() < start + quiet_wait:
-        o = Other()
-        time.sleep(3)
-        c = o.cores()
-        if c < 0.2:
-            return
-        if now() - said >= 60:
-            log(f'  waiting for a quieter machine (other programs use {c:.2f} cores)')
-            said = now()
-    log(f'  the machine was not quiet for {quiet_wait:.0f} s: going on')
+    benchlib.wait_quiet(kpid, quiet_wait)
 
 
 def rss_mb():
-    for line in open(f'/proc/{kpid}/status'):
-        if line.startswith('VmRSS:'):
-            return int(line.split()[1]) / 1024.0
-    return float('nan')
+    return benchlib.rss_mb(kpid)
 
 
 def files_left():

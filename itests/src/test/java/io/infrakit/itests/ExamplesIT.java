@@ -77,20 +77,21 @@ public class ExamplesIT {
 
     /** The features that are not booted, installed by the tests as a user would. */
     private static final List<String> OPTIONAL_FEATURES = List.of("infrakit-instance-terraform",
-            "infrakit-instance-vagrant", "infrakit-flavor-zookeeper", "infrakit-flavor-swarm");
+            "infrakit-instance-vagrant", "infrakit-instance-docker", "infrakit-flavor-zookeeper", "infrakit-flavor-swarm");
 
     /** Every plugin name the distribution serves once the optional features are in, with its interfaces. */
-    private static final Map<String, Set<String>> PLUGINS = Map.of(
-            "group", Set.of("Group", "Manager", "GroupControl"),
-            "group-stateless", Set.of("Group", "GroupControl"),
-            "instance-file", Set.of("Instance"),
-            "instance-process", Set.of("Instance"),
-            "instance-terraform", Set.of("Instance"),
-            "instance-vagrant", Set.of("Instance"),
-            "flavor-vanilla", Set.of("Flavor"),
-            "flavor-combo", Set.of("Flavor"),
-            "flavor-zookeeper", Set.of("Flavor"),
-            "flavor-swarm", Set.of("Flavor"));
+    private static final Map<String, Set<String>> PLUGINS = Map.ofEntries(
+            Map.entry("group", Set.of("Group", "Manager", "GroupControl")),
+            Map.entry("group-stateless", Set.of("Group", "GroupControl")),
+            Map.entry("instance-file", Set.of("Instance", "InstanceChanges")),
+            Map.entry("instance-process", Set.of("Instance", "InstanceChanges")),
+            Map.entry("instance-terraform", Set.of("Instance")),
+            Map.entry("instance-vagrant", Set.of("Instance")),
+            Map.entry("instance-docker", Set.of("Instance", "InstanceChanges")),
+            Map.entry("flavor-vanilla", Set.of("Flavor")),
+            Map.entry("flavor-combo", Set.of("Flavor")),
+            Map.entry("flavor-zookeeper", Set.of("Flavor")),
+            Map.entry("flavor-swarm", Set.of("Flavor")));
 
     /** The longest wait for a group to converge, heal or go; Terraform applies one instance at a time. */
     private static final Duration GROUP_WAIT = Duration.ofSeconds(120);
@@ -118,7 +119,11 @@ public class ExamplesIT {
                 "#!/bin/sh\nprintf '%s %s\\n' \"$VAGRANT_CWD\" \"$*\" >> '" + calls + "'\n", StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(standIn, PosixFilePermissions.fromString("rwx------"));
         Path machines = Files.createDirectory(vagrant.resolve("machines"));
-        return Lifecycle.container(REPLACEMENT_TIMEOUT_MS, OptionUtils.combine(ProcessInstances.options(),
+        // the Docker engine .ci/run starts (examples/docker.json is validated there; DockerExampleIT runs it)
+        String dockerHost = System.getenv(DockerExampleIT.ENV);
+        Option[] plugins = dockerHost == null || dockerHost.isBlank() ? ProcessInstances.options()
+                : OptionUtils.combine(ProcessInstances.options(), editConfigurationFilePut("etc/io.infrakit.instance.docker-default.cfg", "host", dockerHost));
+        return Lifecycle.container(REPLACEMENT_TIMEOUT_MS, OptionUtils.combine(plugins,
                 editConfigurationFilePut("etc/io.infrakit.instance.vagrant-default.cfg", "dir", machines.toString()),
                 editConfigurationFilePut("etc/io.infrakit.instance.vagrant-default.cfg", "vagrant", standIn.toString()),
                 systemProperty(VAGRANT_DIR).value(machines.toString()),

@@ -27,13 +27,18 @@ final class Actions {
         batch.computeIfAbsent(new Kind(action, why), k -> new ArrayList<>()).add(instance);
     }
 
-    /** Tells the batch and starts a new one. */
-    void flush(Events events, Logger log, String sha) {
+    /**
+     * Tells the batch and starts a new one.
+     *
+     * @return whether the batch created or destroyed anything
+     */
+    boolean flush(Events events, Logger log, String sha) {
         Map<Kind, List<String>> done;
         synchronized (this) {
             done = new LinkedHashMap<>(batch);
             batch.clear();
         }
+        boolean acted = done.keySet().stream().anyMatch(k -> k.action().equals("Provision") || k.action().equals("Destroy"));
         done.forEach((kind, instances) -> {
             String reason = kind.why().text();
             String type = switch (kind.action()) {
@@ -52,5 +57,6 @@ final class Actions {
             events.emit(events.event(type, message, instances.size() == 1 ? instances.get(0) : null,
                     type.equals(GroupEvent.Type.INSTANCE_CREATED) ? sha : null).withCount(instances.size(), kind.why().cause()));
         });
+        return acted;
     }
 }

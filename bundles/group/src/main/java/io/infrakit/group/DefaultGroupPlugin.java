@@ -16,6 +16,7 @@ import io.infrakit.spi.group.GroupSpec;
 import io.infrakit.spi.group.GroupState;
 import io.infrakit.spi.group.GroupStates;
 import io.infrakit.spi.instance.Description;
+import io.infrakit.spi.instance.InstanceChanges;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.observe.ControllerObserver;
 import io.infrakit.spi.registry.PluginRegistry;
@@ -35,6 +36,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -45,13 +48,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 
 /**
  * The default group plugin: one {@link GroupSupervisor}, on a thread of its own, per committed group. No call
  * into the plugin waits for another group: commits validate against plugins without any lock shared between
  * groups, and each group's own calls are serialised by a lock of that group alone. After a restart,
  * committing the same group adopts its instances by their tags and resumes its stored state (a rollout, a
- * destroy). Immediate, so that its groups keep converging while nothing holds the service.
+ * destroy). Immediate, so that its groups keep converging while nothing holds the service. An instance plugin that
+ * reports its changes ({@link InstanceChanges}) wakes the groups using it at once ({@link ChangeWatchers}); the
+ * poll stays the safety net.
  */
 @Component(service = {GroupPlugin.class, GroupControl.class}, configurationPid = DefaultGroupPlugin.PID, immediate = true)
 @Designate(ocd = DefaultGroupPlugin.Config.class)
@@ -116,6 +122,7 @@ public final class DefaultGroupPlugin implements GroupPlugin, GroupControl {
     private final ExecutorService workers;
     private final ExecutorService callPool;
     private final PluginCalls calls;
+    private final ChangeWatchers watchers;
     private final GroupSupervisor.Settings settings;
     private final long maxSize;
     private final long destroyWaitMillis;
@@ -127,7 +134,7 @@ public final class DefaultGroupPlugin implements GroupPlugin, GroupControl {
      */
     @Activate
     public DefaultGroupPlugin(Config config) {
-        this(config, null, null);
+        this(config, null, null, ChangeBackoff.DEFAULT);
     }
 
     /**
@@ -138,11 +145,32 @@ public final class DefaultGroupPlugin implements GroupPlugin, GroupControl {
      * @param json the JSON codec
      */
     public DefaultGroupPlugin(Config config, PluginRegistry registry, JsonCodec json) {
+        this(config, registry, json, ChangeBackoff.DEFAULT);
+    }
+
+    /** As {@link #DefaultGroupPlugin(Config, PluginRegistry, JsonCodec)}, with the change watchers' delays (tests). */
+    DefaultGroupPlugin(Config config, PluginRegistry registry, JsonCodec json, ChangeBackoff changeBackoff) {
         this.registry = registry;
         this.json = new JsonCodecReference(json);
         this.workers = Executors.newCachedThreadPool(threads("infrakit-group-worker"));
         this.callPool = Executors.newCachedThreadPool(threads("infrakit-group-call"));
         this.calls = new PluginCalls(() -> this.registry, () -> this.fence, callPool, config.call_timeout_ms());
+        this.watchers = new ChangeWatchers(new ChangeWatchers.Lookup() {
+            @Override
+            public InstanceChanges changes(String plugin) throws PluginException {
+                return calls.instanceChanges(plugin);
+            }
+
+            @Override
+            public boolean present(String plugin) {
+                try {
+                    calls.instance(plugin);
+                    return true;
+                } catch (PluginException e) {
+                    return false;
+                }
+            }
+        }, this::wake, this::instancePluginsInUse, changeBackoff);
         this.settings = new GroupSupervisor.Settings(Math.max(10, config.poll_interval_ms()), Math.max(1, config.max_parallel()),
                 config.unhealthy_grace_ms(), config.pending_timeout_ms(), System::currentTimeMillis);
         this.maxSize = Math.max(1, config.max_size());
@@ -236,9 +264,10 @@ public final class DefaultGroupPlugin implements GroupPlugin, GroupControl {
         observers.remove(observer);
     }
 
-    /** Stops every group's loop; instances are left as they are. */
+    /** Stops every group's loop and every watcher of changes; instances are left as they are. */
     @Deactivate
     public void close() {
+        watchers.close();
         groups.values().forEach(GroupSupervisor::stop);
         groups.clear();
         workers.shutdownNow();
@@ -297,6 +326,7 @@ public final class DefaultGroupPlugin implements GroupPlugin, GroupControl {
             String details = Plans.update(current.properties(), properties, current.sha(), desired.sha(), members, existing.state());
             if (!pretend) {
                 existing.commit(desired);
+                watchers.refresh(); // the instance plugin may have changed
             }
             return details;
         } finally {
@@ -313,14 +343,38 @@ public final class DefaultGroupPlugin implements GroupPlugin, GroupControl {
             return state.destroying() ? "Group '" + id + "' is being destroyed" : Plans.manage(desired.properties());
         }
         GroupSupervisor supervisor = new GroupSupervisor(id, state, calls, settings, workers, this::states, stored -> resolve(stored, false),
-                () -> groups.remove(id), events(id));
+                () -> gone(id), events(id));
         supervisor.commit(desired);
         groups.put(id, supervisor);
+        watchers.refresh();
         if (state.destroying()) {
             supervisor.destroy();
             return "Destroying group " + id + " (resumed)";
         }
         return Plans.manage(desired.properties());
+    }
+
+    /** A destroyed group is no longer managed here. */
+    private void gone(String id) {
+        groups.remove(id);
+        watchers.refresh();
+    }
+
+    /** The instance plugins the groups use, whose changes are watched. */
+    private Set<String> instancePluginsInUse() {
+        return groups.values().stream().map(GroupSupervisor::instancePlugin).filter(Objects::nonNull).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Wakes the groups an instance plugin's changes concern (a signal is not an event: the cycle it causes records
+     * what it finds and does, as a poll's would).
+     */
+    private void wake(String plugin, Wake wake) {
+        groups.forEach((id, group) -> {
+            if (plugin.equals(group.instancePlugin()) && wake.includes(id)) {
+                group.signal();
+            }
+        });
     }
 
     @Override
@@ -330,6 +384,7 @@ public final class DefaultGroupPlugin implements GroupPlugin, GroupControl {
             GroupSupervisor supervisor = watched(id);
             groups.remove(id, supervisor);
             supervisor.stop();
+            watchers.refresh();
             memory.destroyed(id);
             events(id).emit(GroupEvent.Type.FREED, "Freed: no longer managed here; the instances are left as they are", null, null);
         } finally {

@@ -49,6 +49,8 @@ final class GroupSupervisor {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupSupervisor.class);
     private static final long MAX_BACKOFF_MILLIS = 30_000;
+    /** How soon a cycle that created or destroyed members is followed by one that sees the result, at most. */
+    static final long CONFIRM_MILLIS = 1_000;
     private static final long FAILED_ROLLOUT_FIRST_BACKOFF_MILLIS = 10_000;
     private static final long FAILED_ROLLOUT_MAX_BACKOFF_MILLIS = 600_000;
     private static final long STOP_WAIT_MILLIS = 2_000;
@@ -100,6 +102,13 @@ final class GroupSupervisor {
     private Desired stable;
     private ScheduledFuture<?> scheduled;
     private boolean kicked;
+    /** Whether the cycle under way created or destroyed members (the loop's thread only). */
+    private boolean acted;
+    private boolean signalled;
+    /** How often signals may run a cycle at once (under the lock). */
+    private final SignalBudget signalBudget = new SignalBudget();
+    private int errorStreak; // written by the loop, read by signals
+    private volatile String instancePlugin;
     private volatile boolean stopped;
     private volatile boolean destroying;
 
@@ -114,7 +123,6 @@ final class GroupSupervisor {
     private int provisionFailures;
     private long nextProvisionMillis;
     private String provisionError;
-    private int errorStreak;
     private String halted;
 
     // what describe() shows
@@ -169,6 +177,7 @@ final class GroupSupervisor {
             }
             state = after;
             desired = next;
+            instancePlugin = next.properties().instance().plugin();
             halted = null;
         }
         if (started != null) {
@@ -291,6 +300,49 @@ final class GroupSupervisor {
         return new Desired(desired.spec(), desired.properties().withConfigurationOf(stable.properties()), stable.sha());
     }
 
+    /**
+     * The instance plugin the committed spec names, whose changes wake this group (see {@link #signal}).
+     *
+     * @return the plugin name, as written in the spec ({@code name} or {@code name/type})
+     */
+    String instancePlugin() {
+        return instancePlugin;
+    }
+
+    /**
+     * Runs a cycle at once because the instance plugin says that instances changed (see {@link ChangeWatchers}),
+     * unless the group is backing off after failed cycles: then the change waits for the cycle already scheduled, so
+     * that a failing plugin that keeps signalling cannot cause a storm of cycles. Signals coalesce: while a cycle is
+     * due or running, a signal only makes one more cycle follow the running one (at once, unless that cycle failed),
+     * so 500 signals make one or two cycles, never 500. Cycles stay serialised on the loop, so a signal racing a poll
+     * cannot make two cycles act on one listing. And signals run at most {@link SignalBudget#BURST} cycles at once in
+     * {@link SignalBudget#WINDOW_MILLIS} ms: a member that dies as soon as it is replaced is not replaced faster than
+     * about once a second (a crash loop is no storm).
+     */
+    void signal() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            signalled = true;
+            if (errorStreak > 0 || due()) {
+                return;
+            }
+            long wait = signalBudget.delay(settings.clock().getAsLong());
+            if (wait == 0 || scheduled == null || scheduled.getDelay(TimeUnit.MILLISECONDS) > wait) {
+                schedule(wait);
+            }
+        }
+    }
+
+    /**
+     * Whether a cycle is running or about to start: it lists the members after the signal, or the signal makes
+     * another one follow it. Holds the lock.
+     */
+    private boolean due() {
+        return scheduled != null && !scheduled.isDone() && scheduled.getDelay(TimeUnit.NANOSECONDS) <= 0;
+    }
+
     /** Runs a cycle as soon as possible. */
     void kick() {
         synchronized (this) {
@@ -341,8 +393,13 @@ final class GroupSupervisor {
             return;
         }
         synchronized (this) {
+            if (signalled) {
+                signalBudget.spend(settings.clock().getAsLong());
+            }
             kicked = false;
+            signalled = false;
         }
+        acted = false;
         cycle++;
         long start = System.nanoTime();
         boolean failed = false;
@@ -388,13 +445,20 @@ final class GroupSupervisor {
         }
         // a cycle that waited for a missing plugin did nothing: failed for the observers, though not backed off
         events.cycleEnded(System.nanoTime() - start, failed || missing);
-        long delay;
         synchronized (this) {
             errorStreak = failed ? errorStreak + 1 : 0;
-            delay = kicked ? 0 : errorStreak == 0 ? settings.pollMillis()
+            // a signal during the cycle is answered at once, except after a failure: the backoff holds
+            // a cycle that created or destroyed members is confirmed soon, not a whole (perhaps long) poll later, so
+            // that the status says converged once it is: with signals, the poll may be long
+            long delay = kicked ? 0
+                    : errorStreak == 0 ? (acted ? Math.min(settings.pollMillis(), CONFIRM_MILLIS) : settings.pollMillis())
                     : Math.min(MAX_BACKOFF_MILLIS, settings.pollMillis() << Math.min(errorStreak, 16));
+            if (signalled && errorStreak == 0 && !kicked) {
+                delay = Math.min(delay, signalBudget.delay(settings.clock().getAsLong()));
+            }
+            // under the lock, so that a signal sees either this cycle running or the next one scheduled
+            schedule(delay);
         }
-        schedule(delay);
     }
 
     /**
@@ -561,7 +625,7 @@ final class GroupSupervisor {
             return destroyOne(instance, flavor, p, r.instance(), new Reason(r.reason(), r.cause()));
         }, this::halting);
         errors.addAll(e.lines());
-        actions.flush(events, LOG, sha);
+        acted |= actions.flush(events, LOG, sha);
     }
 
     /**
@@ -636,7 +700,7 @@ final class GroupSupervisor {
                 i < logicalIDs.size() ? logicalIDs.get(i) : null, i < newest ? reasons.of(i) : held(reasons.of(i), previous), c),
                 () -> stopped || destroying);
         errors.addAll(e.lines());
-        actions.flush(events, LOG, t.sha());
+        acted |= actions.flush(events, LOG, t.sha());
         if (!e.isEmpty()) {
             provisionFailures++;
             provisionError = e.total() + " of " + count + " creations failed, " + String.join("; ", e.lines());

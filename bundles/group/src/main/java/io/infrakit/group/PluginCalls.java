@@ -3,6 +3,7 @@ package io.infrakit.group;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.flavor.FlavorPlugin;
 import io.infrakit.spi.group.Fence;
+import io.infrakit.spi.instance.InstanceChanges;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.registry.PluginNotFoundException;
 import io.infrakit.spi.registry.PluginRegistry;
@@ -58,6 +59,14 @@ final class PluginCalls {
 
     InstancePlugin instance(String name) throws PluginException {
         return lookup(name, InstancePlugin.class, "Instance");
+    }
+
+    /**
+     * The changes of an instance plugin. Only the watchers call it, on their own threads, without the timeout: the
+     * call is a long poll.
+     */
+    InstanceChanges instanceChanges(String name) throws PluginException {
+        return lookup(name, InstanceChanges.class, "InstanceChanges");
     }
 
     FlavorPlugin flavor(String name) throws PluginException {

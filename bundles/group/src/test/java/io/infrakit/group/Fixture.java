@@ -8,7 +8,9 @@ import io.infrakit.spi.flavor.FlavorPlugin;
 import io.infrakit.spi.flavor.Health;
 import io.infrakit.spi.group.Allocation;
 import io.infrakit.spi.group.GroupSpec;
+import io.infrakit.spi.instance.ChangeLog;
 import io.infrakit.spi.instance.Description;
+import io.infrakit.spi.instance.InstanceChanges;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.instance.InstanceSpec;
 import io.infrakit.spi.registry.PluginInfo;
@@ -20,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -58,6 +62,10 @@ final class Fixture implements AutoCloseable {
         /** The fewest and most instances there ever were right after a destroy or a provision. */
         final AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
         final AtomicInteger most = new AtomicInteger();
+        /** While set, listings with the group tag wait for it (a slow cloud API), each telling {@link #listing} first. */
+        volatile CountDownLatch holdListings;
+        /** A permit per listing held by {@link #holdListings}. */
+        final Semaphore listing = new Semaphore(0);
 
         @Override
         public void validate(RawJson properties) throws PluginException {
@@ -117,6 +125,16 @@ final class Fixture implements AutoCloseable {
             }
             if (tags != null && tags.containsKey("infrakit.group")) {
                 describes.incrementAndGet();
+                CountDownLatch hold = holdListings;
+                if (hold != null) {
+                    listing.release();
+                    try {
+                        hold.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new PluginException("interrupted while listing");
+                    }
+                }
             }
             List<Description> out = new ArrayList<>();
             instances.values().forEach(d -> {
@@ -167,9 +185,95 @@ final class Fixture implements AutoCloseable {
         }
     }
 
+    /**
+     * The in-memory plugin's reports of changes, as our plugins make them: a {@link ChangeLog} the test records into
+     * ({@link #lose}). Gated, every call waits for a permit of {@link #gate} before it answers, without waiting for a
+     * change (so a test decides what each answer holds); in a storm, every call answers at once with a change.
+     */
+    static final class Reports implements InstanceChanges {
+        final ChangeLog log = new ChangeLog(10_000);
+        private final Memory instances;
+        private final Semaphore gate;
+        /** A permit per call, released as the call starts: the watcher has handled the previous answer. */
+        final Semaphore asked = new Semaphore(0);
+        final AtomicInteger calls = new AtomicInteger();
+        final AtomicInteger answers = new AtomicInteger();
+        final AtomicInteger interrupted = new AtomicInteger();
+        volatile boolean storm;
+        /** The next gated answer is a reset (as from a plugin that restarted), then this is cleared. */
+        volatile boolean resetNext;
+
+        Reports(Memory instances, boolean gated) {
+            this.instances = instances;
+            this.gate = gated ? new Semaphore(0) : null;
+        }
+
+        @Override
+        public Changes changes(long after, long waitMillis) throws PluginException {
+            calls.incrementAndGet();
+            asked.release();
+            try {
+                Changes answer;
+                if (storm) {
+                    answer = new Changes(after + 1, List.of(new Change("storm-" + after, Map.of(), Kind.CHANGED, null)), false);
+                } else if (gate != null) {
+                    gate.acquire();
+                    answer = log.since(after, 0);
+                    if (resetNext) {
+                        resetNext = false;
+                        answer = new Changes(answer.seq(), List.of(), true);
+                    }
+                } else {
+                    answer = log.since(after, waitMillis);
+                }
+                answers.incrementAndGet();
+                return answer;
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+                Thread.currentThread().interrupt();
+                throw new PluginException("interrupted while waiting for changes");
+            }
+        }
+
+        /** Starts or ends a storm; a storm starts at once, ending the wait of the call under way with a change. */
+        void storm(boolean on) {
+            storm = on;
+            if (on) {
+                changed(null);
+            }
+        }
+
+        /** A member deleted behind the group's back, as the plugin notices it: gone from the listing, and reported. */
+        void lose(String id) {
+            Description gone = instances.instances.remove(id);
+            log.record(new Change(id, gone == null ? Map.of() : gone.tags(), Kind.GONE, "deleted by hand"));
+        }
+
+        /** Records a change of an instance of a group ({@code null}: without tags). */
+        void changed(String group) {
+            log.record(new Change("inst-x", group == null ? Map.of() : Map.of("infrakit.group", group), Kind.CHANGED, null));
+        }
+
+        /** Lets one gated call answer, and waits until the watcher asks again: that answer has been acted on. */
+        void answerOnce() throws InterruptedException {
+            gate.release();
+            if (!asked.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("the watcher did not ask again");
+            }
+        }
+    }
+
     final Memory instances = new Memory();
     final Flavor flavor = new Flavor();
+    /** The instance plugin's reports of changes, when it makes them (else it is a plugin without, as a Go one). */
+    volatile InstanceChanges changes;
+    /** The reports made by this fixture, or {@code null}. */
+    final Reports reports;
+    /** Lookups of the instance plugin's changes, found or not. */
+    final AtomicInteger changeLookups = new AtomicInteger();
     volatile boolean instancePluginMissing;
+    /** Further instance plugins by name, without change reports. */
+    final Map<String, InstancePlugin> otherInstances = new ConcurrentHashMap<>();
     /** Further flavor plugins by name (remote ones, say). */
     final Map<String, FlavorPlugin> flavors = new ConcurrentHashMap<>();
     /** Lookups of the instance plugin, found or not. */
@@ -184,8 +288,21 @@ final class Fixture implements AutoCloseable {
             if (name.equals("instance-mem") && spi == InstancePlugin.class && !instancePluginMissing) {
                 return spi.cast(instances);
             }
+            if (name.equals("instance-mem") && spi == InstanceChanges.class) {
+                changeLookups.incrementAndGet();
+                InstanceChanges c = changes;
+                if (c != null && !instancePluginMissing) {
+                    return spi.cast(c);
+                }
+                if (!instancePluginMissing) {
+                    throw new PluginNotFoundException("Plugin instance-mem does not implement {InstanceChanges 0.1.0} (it implements [{Instance 0.3.0}])");
+                }
+            }
             if (name.equals("flavor-test") && spi == FlavorPlugin.class) {
                 return spi.cast(flavor);
+            }
+            if (otherInstances.containsKey(name) && spi == InstancePlugin.class) {
+                return spi.cast(otherInstances.get(name));
             }
             if (flavors.containsKey(name) && spi == FlavorPlugin.class) {
                 return spi.cast(flavors.get(name));
@@ -201,7 +318,18 @@ final class Fixture implements AutoCloseable {
     final DefaultGroupPlugin plugin;
 
     Fixture(long pollMillis, long unhealthyGraceMillis) {
+        reports = null;
         plugin = plugin(pollMillis, unhealthyGraceMillis);
+    }
+
+    /**
+     * A fixture whose instance plugin reports its changes ({@link #reports}), the change watchers waiting as
+     * {@code backoff} says.
+     */
+    Fixture(long pollMillis, boolean gated, ChangeBackoff backoff) {
+        reports = new Reports(instances, gated);
+        changes = reports;
+        plugin = new DefaultGroupPlugin(config(pollMillis, 60_000, 1000), registry, json, backoff);
     }
 
     DefaultGroupPlugin plugin(long pollMillis, long unhealthyGraceMillis) {

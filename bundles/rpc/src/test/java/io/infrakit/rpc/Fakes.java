@@ -8,7 +8,9 @@ import io.infrakit.spi.group.Allocation;
 import io.infrakit.spi.group.GroupDescription;
 import io.infrakit.spi.group.GroupPlugin;
 import io.infrakit.spi.group.GroupSpec;
+import io.infrakit.spi.instance.ChangeLog;
 import io.infrakit.spi.instance.Description;
+import io.infrakit.spi.instance.InstanceChanges;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.instance.InstanceSpec;
 import io.infrakit.spi.manager.Manager;
@@ -156,6 +158,36 @@ public final class Fakes {
         @Override
         public boolean isLeader() {
             return leader;
+        }
+    }
+
+    /**
+     * An instance plugin that also reports the changes of its instances, as our plugins do: one object, both
+     * interfaces, the changes kept in a {@link ChangeLog}. Records the waits it was asked for.
+     */
+    public static class ChangingInstances extends Instances implements InstanceChanges {
+        public final ChangeLog log = new ChangeLog(100);
+        public final List<Long> waits = new CopyOnWriteArrayList<>();
+
+        public ChangingInstances(String prefix) {
+            super(prefix);
+        }
+
+        /** An instance went away without a Destroy: it is no longer listed, and the change is recorded. */
+        public void lose(String id, Map<String, String> tags, String detail) {
+            instances.removeIf(d -> d.id().equals(id));
+            log.record(new Change(id, tags, Kind.GONE, detail));
+        }
+
+        @Override
+        public Changes changes(long after, long waitMillis) throws PluginException {
+            waits.add(waitMillis);
+            try {
+                return log.since(after, waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PluginException("interrupted while waiting for changes");
+            }
         }
     }
 }

@@ -12,7 +12,9 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -28,6 +30,9 @@ import java.util.Set;
  * events of all the watches of one service in the order of the changes and the JDK hands them over in that
  * order, so once the barrier's event is taken, and then the directory's events that were handed over
  * before it, every change made before the barrier's file was created is known.
+ *
+ * <p><b>A {@link Listener}</b> hears of every entry named by an event as soon as the thread takes it, and of lost
+ * events, so that a deleted instance can be told to callers at once rather than at the next listing.
  */
 final class DirectoryWatch implements AutoCloseable {
 
@@ -46,12 +51,36 @@ final class DirectoryWatch implements AutoCloseable {
     record Changes(Set<String> names, Set<String> written, boolean complete) {
     }
 
+    /** Hears of the directory's events on the watch thread, as they are taken. Must be quick and must not throw. */
+    interface Listener {
+
+        /**
+         * An entry of the directory was created (or renamed into it), deleted (or renamed away) or written.
+         *
+         * @param name its name
+         * @param kind {@code ENTRY_CREATE}, {@code ENTRY_DELETE} or {@code ENTRY_MODIFY}
+         */
+        void noticed(String name, WatchEvent.Kind<?> kind);
+
+        /**
+         * Events of the directory were lost, or the watch ended: any entry may have changed.
+         *
+         * @param why in words
+         */
+        void lost(String why);
+    }
+
+    /** An event of the directory, handed to the listener once the lock is released. */
+    private record Noticed(String name, WatchEvent.Kind<?> kind) {
+    }
+
     private final Path dir;
     private final WatchService service;
     private final WatchKey key;
     private final Path barriers;
     private final WatchKey barrierKey;
     private final Thread thread;
+    private final Listener listener;
 
     private final Object lock = new Object();
     // guarded by lock
@@ -67,10 +96,11 @@ final class DirectoryWatch implements AutoCloseable {
      * Starts watching a directory.
      *
      * @param dir the directory
+     * @param listener hears of the events on the watch thread
      * @return the watch
      * @throws IOException if the directory cannot be watched
      */
-    static DirectoryWatch of(Path dir) throws IOException {
+    static DirectoryWatch of(Path dir, Listener listener) throws IOException {
         WatchService service = dir.getFileSystem().newWatchService();
         try {
             WatchKey key = dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
@@ -86,15 +116,16 @@ final class DirectoryWatch implements AutoCloseable {
                 deleteQuietly(barriers);
                 barriers = null;
             }
-            return new DirectoryWatch(dir, service, key, barriers, barrierKey);
+            return new DirectoryWatch(dir, service, key, barriers, barrierKey, listener);
         } catch (IOException | RuntimeException e) {
             service.close();
             throw e;
         }
     }
 
-    private DirectoryWatch(Path dir, WatchService service, WatchKey key, Path barriers, WatchKey barrierKey) {
+    private DirectoryWatch(Path dir, WatchService service, WatchKey key, Path barriers, WatchKey barrierKey, Listener listener) {
         this.dir = dir;
+        this.listener = listener;
         this.service = service;
         this.key = key;
         this.barriers = barriers;
@@ -192,6 +223,7 @@ final class DirectoryWatch implements AutoCloseable {
             // closed
         } catch (RuntimeException e) {
             LOG.warn("Stopped watching {}: {}", dir, e.toString());
+            tell(() -> listener.lost("stopped watching the directory: " + e));
         } finally {
             synchronized (lock) {
                 ended = true;
@@ -201,27 +233,35 @@ final class DirectoryWatch implements AutoCloseable {
     }
 
     /**
-     * Takes the events of a signalled key.
+     * Takes the events of a signalled key, then tells the listener (outside the lock: it may wait for an ID's lock,
+     * and a listing that holds one may be waiting for this lock to take the names).
      *
      * @return the number of the last barrier among them, or 0
      */
     private long take(WatchKey signalled) {
         long barrier = 0;
         boolean isBarrier = signalled == barrierKey;
+        List<Noticed> noticed = new ArrayList<>();
+        boolean lost = false;
+        boolean endedNow = false;
         synchronized (lock) {
             for (WatchEvent<?> event : signalled.pollEvents()) {
                 if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
                     complete &= isBarrier; // a lost barrier is only late; a lost change is lost
+                    lost |= !isBarrier;
                 } else if (isBarrier) {
                     barrier = Math.max(barrier, Long.parseLong(event.context().toString()));
-                } else if (complete) {
+                } else {
                     String name = event.context().toString();
-                    names.add(name);
-                    if (event.kind() == StandardWatchEventKinds.ENTRY_MODIFY) {
-                        written.add(name);
-                    }
-                    if (names.size() > MAX_PENDING) {
-                        complete = false;
+                    noticed.add(new Noticed(name, event.kind()));
+                    if (complete) {
+                        names.add(name);
+                        if (event.kind() == StandardWatchEventKinds.ENTRY_MODIFY) {
+                            written.add(name);
+                        }
+                        if (names.size() > MAX_PENDING) {
+                            complete = false;
+                        }
                     }
                 }
             }
@@ -231,9 +271,28 @@ final class DirectoryWatch implements AutoCloseable {
             }
             if (!signalled.reset() && !isBarrier) {
                 ended = true; // the directory is gone or replaced
+                endedNow = true;
             }
         }
+        for (Noticed n : noticed) {
+            tell(() -> listener.noticed(n.name(), n.kind()));
+        }
+        if (lost) {
+            tell(() -> listener.lost("events of " + dir + " were lost (too many at once)"));
+        }
+        if (endedNow) {
+            tell(() -> listener.lost(dir + " is gone or was replaced"));
+        }
         return barrier;
+    }
+
+    /** Tells the listener something; what it throws is logged, so that the watch goes on. */
+    private void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("A listener of the events of {} failed: {}", dir, e.toString());
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.infrakit.spi.JsonCodecReference;
 import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.instance.Description;
+import io.infrakit.spi.instance.InstanceChanges;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.instance.InstanceSpec;
 
@@ -46,13 +47,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * returns, and a file removed or added by someone else is seen by the next listing. Provision, Label and
  * Destroy of one ID exclude each other ({@link IdLocks}).
  *
+ * <p>The same object is registered as {@link InstanceChanges}: an instance file deleted or written by someone else
+ * is told to callers waiting in {@link #changes} as soon as the directory's watch hears of it
+ * ({@link OutsideChanges}); this plugin's own Provision, Label and Destroy are not.
+ *
  * <p>The JSON codec (a service of the rpc bundle) is a dynamic, optional reference: updating the rpc bundle
  * leaves this component as it is, and calls made while no codec is there fail with a clear error (and
  * touch no instance). Each call takes the codec once and reads and writes with it throughout.
  */
-@Component(service = InstancePlugin.class, configurationPid = FileInstancePlugin.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = {InstancePlugin.class, InstanceChanges.class}, configurationPid = FileInstancePlugin.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = FileInstancePlugin.Config.class, factory = true)
-public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
+public final class FileInstancePlugin implements InstancePlugin, InstanceChanges, AutoCloseable {
 
     /** The factory PID: one plugin per configuration, {@code etc/io.infrakit.instance.file-<name>.cfg}. */
     public static final String PID = "io.infrakit.instance.file";
@@ -79,6 +84,7 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
     private final InstanceFiles files;
     private final InstanceIndex index = new InstanceIndex();
     private final IdLocks locks = new IdLocks(64);
+    private final OutsideChanges outside;
     private final InstanceDirectory directory;
 
     /**
@@ -112,7 +118,8 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         this.files = new InstanceFiles(dir);
-        this.directory = new InstanceDirectory(files, index, locks, watch);
+        this.outside = new OutsideChanges(files, index, locks);
+        this.directory = new InstanceDirectory(files, index, locks, outside, watch);
         try {
             if (json != null) { // else (from DS) the first listing does it, with the codec bound by then
                 directory.refresh(json); // indexes the directory and removes temporary files left by a crash
@@ -125,6 +132,11 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
     /** What keeps the listings in step with the directory (for tests). */
     InstanceDirectory instanceDirectory() {
         return directory;
+    }
+
+    /** The lock of an ID, which the watch thread also takes before it looks at the file (for tests). */
+    ReentrantLock lockOf(String id) {
+        return locks.of(id);
     }
 
     /**
@@ -161,6 +173,7 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
     @Override
     public void close() {
         directory.close();
+        outside.log().close(); // callers waiting for changes look the plugin up again
     }
 
     /**
@@ -211,7 +224,7 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
             try {
                 current = files.read(codec, file);
             } catch (NoSuchFileException e) {
-                index.remove(instance);
+                outside.gone(index.remove(instance), "file deleted");
                 throw new PluginException("open " + file + ": no such file or directory", e);
             }
             if (current == null) {
@@ -236,7 +249,7 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
             Files.delete(file);
             index.remove(instance);
         } catch (NoSuchFileException e) {
-            index.remove(instance);
+            index.remove(instance); // deleted by someone else: gone as asked, nobody needs telling
             throw new PluginException("remove " + file + ": no such file or directory", e);
         } catch (IOException e) {
             throw new PluginException("remove " + file + ": " + e.getMessage(), e);
@@ -255,6 +268,21 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
             throw new PluginException("Cannot list instances in " + dir + ": " + e.getMessage(), e);
         }
         return index.select(tags);
+    }
+
+    /**
+     * The instance files deleted or written by someone else after {@code after}, waiting up to {@code waitMillis} for
+     * one. An instance is told with the ID and tags this plugin last listed for it (a file it never listed is not
+     * told); lost events of the directory are told as one change with no instance and no tags.
+     */
+    @Override
+    public Changes changes(long after, long waitMillis) throws PluginException {
+        try {
+            return outside.log().since(after, waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PluginException("Interrupted while waiting for changes of " + dir, e);
+        }
     }
 
     private static Path directory(Config config) {

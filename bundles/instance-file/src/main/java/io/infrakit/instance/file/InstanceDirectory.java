@@ -51,6 +51,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * A file is only (re)read and (re)indexed under its ID's lock, so a refresh never undoes a concurrent
  * Provision, Label or Destroy of this plugin.
+ *
+ * <p>The watch's events also go to {@link OutsideChanges} as they come, which tells {@code InstanceChanges}
+ * callers at once of an instance deleted or written by someone else; an instance that a refresh finds gone
+ * (events lost, no watch) is told from here.
  */
 final class InstanceDirectory implements AutoCloseable {
 
@@ -75,6 +79,7 @@ final class InstanceDirectory implements AutoCloseable {
     private final InstanceFiles files;
     private final InstanceIndex index;
     private final IdLocks locks;
+    private final OutsideChanges outside;
     private final Path dir;
     private final boolean watch;
 
@@ -94,12 +99,14 @@ final class InstanceDirectory implements AutoCloseable {
      * @param files the directory's files
      * @param index the index to keep
      * @param locks the locks of the IDs
+     * @param outside where the changes others make are told
      * @param watch whether to watch the directory ({@code false}: a full scan at every refresh)
      */
-    InstanceDirectory(InstanceFiles files, InstanceIndex index, IdLocks locks, boolean watch) {
+    InstanceDirectory(InstanceFiles files, InstanceIndex index, IdLocks locks, OutsideChanges outside, boolean watch) {
         this.files = files;
         this.index = index;
         this.locks = locks;
+        this.outside = outside;
         this.dir = files.dir();
         this.watch = watch;
     }
@@ -241,15 +248,15 @@ final class InstanceDirectory implements AutoCloseable {
             try {
                 attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException e) {
-                index.remove(name);
+                outside.gone(index.remove(name), "file deleted");
                 return false;
             } catch (IOException e) {
                 LOG.warn("Skipping instance file {}: {}", file, e.getMessage());
-                index.remove(name);
+                outside.gone(index.remove(name), "file unreadable: " + e.getMessage());
                 return false;
             }
             if (!attributes.isRegularFile()) {
-                index.remove(name);
+                outside.gone(index.remove(name), "no longer a regular file");
                 return false;
             }
             FileStamp stamp = FileStamp.of(attributes);
@@ -259,10 +266,13 @@ final class InstanceDirectory implements AutoCloseable {
             }
             // The stamp is taken before the read: if the file changes meanwhile, the next check sees a new stamp.
             InstanceFile content = files.read(json, file);
-            index.put(new InstanceIndex.Entry(name, stamp, content == null ? null : content.description(name)));
+            InstanceIndex.Entry old = index.put(new InstanceIndex.Entry(name, stamp, content == null ? null : content.description(name)));
+            if (content == null) {
+                outside.gone(old, "no longer an instance (not an instance file's JSON)");
+            }
             return true;
         } catch (NoSuchFileException e) {
-            index.remove(name);
+            outside.gone(index.remove(name), "file deleted");
             return false;
         } finally {
             lock.unlock();
@@ -281,7 +291,7 @@ final class InstanceDirectory implements AutoCloseable {
             return;
         }
         try {
-            watcher = DirectoryWatch.of(dir);
+            watcher = DirectoryWatch.of(dir, outside);
             if (watchFailed) {
                 LOG.info("Watching {} again: listings no longer rescan the directory", dir);
                 watchFailed = false;

@@ -162,6 +162,16 @@ final class InstanceFiles {
         return created.remove(name);
     }
 
+    /**
+     * Tells, without forgetting it, whether this plugin created a file whose write event no listing has taken yet.
+     *
+     * @param name the file's name
+     * @return {@code true} for a file this plugin has just created
+     */
+    boolean isCreatedHere(String name) {
+        return created.contains(name);
+    }
+
     /** Forgets the files created here whose write event has not come (there is no watch to bring it). */
     void forgetCreated() {
         created.clear();

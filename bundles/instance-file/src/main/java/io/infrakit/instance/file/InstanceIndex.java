@@ -55,15 +55,19 @@ final class InstanceIndex {
         }
     }
 
-    /** Records a file, replacing what was known of it. */
-    void put(Entry entry) {
+    /**
+     * Records a file, replacing what was known of it.
+     *
+     * @return what was known of it before, or {@code null}
+     */
+    Entry put(Entry entry) {
         lock.writeLock().lock();
         try {
-            forget(entry.name());
+            Entry old = forget(entry.name());
             files.put(entry.name(), entry);
             if (entry.instance() == null) {
                 others.add(entry.name());
-                return;
+                return old;
             }
             instances.put(entry.name(), entry);
             if (!entry.instance().id().equals(entry.name())) {
@@ -73,25 +77,30 @@ final class InstanceIndex {
             if (tags != null) {
                 tags.forEach((k, v) -> byTag.computeIfAbsent(new Tag(k, v), t -> new TreeMap<>()).put(entry.name(), entry));
             }
+            return old;
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    /** Forgets a file that is gone. */
-    void remove(String name) {
+    /**
+     * Forgets a file that is gone.
+     *
+     * @return what was known of it, or {@code null} if nothing was
+     */
+    Entry remove(String name) {
         lock.writeLock().lock();
         try {
-            forget(name);
+            return forget(name);
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    private void forget(String name) {
+    private Entry forget(String name) {
         Entry old = files.remove(name);
         if (old == null) {
-            return;
+            return null;
         }
         others.remove(name);
         instances.remove(name);
@@ -108,6 +117,7 @@ final class InstanceIndex {
                 }
             });
         }
+        return old;
     }
 
     /** How many files are known. */

@@ -7,11 +7,13 @@ import io.infrakit.spi.PluginException;
 import io.infrakit.spi.RawJson;
 import io.infrakit.spi.Tags;
 import io.infrakit.spi.instance.Description;
+import io.infrakit.spi.instance.InstanceChanges;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.instance.InstanceSpec;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -54,13 +56,16 @@ import java.util.regex.Pattern;
  * its directory moves to {@code <dir>/.exited/} with its output, where only the latest few are kept. The
  * processes outlive the plugin and Karaf: a new plugin on the same directory adopts those still running.
  *
+ * <p>The same object is registered as {@link InstanceChanges}: the exit of an instance's process is told to callers
+ * waiting in {@link #changes} the moment it happens ({@link ProcessExits}), except when Destroy stopped it.
+ *
  * <p>The JSON codec (a service of the rpc bundle) is a dynamic, optional reference: updating the rpc bundle
  * leaves this component as it is, and calls made while no codec is there fail with a clear error (and
  * touch no instance).
  */
-@Component(service = InstancePlugin.class, configurationPid = ProcessInstancePlugin.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(service = {InstancePlugin.class, InstanceChanges.class}, configurationPid = ProcessInstancePlugin.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = ProcessInstancePlugin.Config.class, factory = true)
-public final class ProcessInstancePlugin implements InstancePlugin {
+public final class ProcessInstancePlugin implements InstancePlugin, InstanceChanges {
 
     /** The factory PID: one plugin per configuration, {@code etc/io.infrakit.instance.process-<name>.cfg}. */
     public static final String PID = "io.infrakit.instance.process";
@@ -119,6 +124,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
     private final JsonCodecReference json;
     private final Duration grace;
     private final ExitedInstances exited;
+    private final ProcessExits exits = new ProcessExits();
     /** IDs being provisioned: their directory may not have a state file yet. */
     private final Set<String> provisioning = ConcurrentHashMap.newKeySet();
 
@@ -151,6 +157,15 @@ public final class ProcessInstancePlugin implements InstancePlugin {
         if (!Files.isDirectory(this.dir)) {
             Files.createDirectories(this.dir, InstanceFiles.DIR_0700);
         }
+    }
+
+    /**
+     * Answers the callers waiting for changes with a reset, so that they look the plugin up again (from DS when the
+     * configuration goes away or the bundle is updated); the processes run on.
+     */
+    @Deactivate
+    public void stop() {
+        exits.log().close();
     }
 
     /**
@@ -219,6 +234,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
             // and the next Describe reports it missing
             String start = ProcessIdentity.of(process.pid()).map(ProcessIdentity::start).orElse(null);
             writeState(codec, home, new InstanceState(id, s.logicalID(), s.tags(), s, process.pid(), start));
+            exits.watch(id, process, s.tags());
             LOG.info("Provisioned {}: pid {} in {}", id, process.pid(), home);
             return id;
         } catch (IOException | RuntimeException e) {
@@ -246,6 +262,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
             tags.putAll(labels);
         }
         writeState(codec, home, new InstanceState(current.id(), current.logicalID(), tags, current.spec(), current.pid(), current.start()));
+        exits.relabel(instance, tags);
     }
 
     @Override
@@ -255,6 +272,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
         Path home = homeOf(instance);
         InstanceState state = readState(codec, home);
         Optional<ProcessHandle> process = state == null ? Optional.empty() : state.process().flatMap(ProcessIdentity::handle);
+        exits.destroying(instance); // its exit is this call's doing: not a change to tell
         if (process.isPresent()) {
             try {
                 if (ProcessTree.terminate(process.get(), grace)) {
@@ -291,6 +309,7 @@ public final class ProcessInstancePlugin implements InstancePlugin {
                     }
                     continue;
                 }
+                adopt(name, state);
                 if (Tags.matches(state.tags(), tags)) {
                     found.add(new Description(name, state.logicalID(), state.tags()));
                 }
@@ -301,6 +320,32 @@ public final class ProcessInstancePlugin implements InstancePlugin {
         ended.forEach(exited::retire);
         found.sort(Comparator.comparing(Description::id));
         return found;
+    }
+
+    /**
+     * The instances whose process exited after {@code after} (not by Destroy), waiting up to {@code waitMillis} for
+     * one; each told {@code Gone} with its tags and, for a process this Karaf started, its exit status.
+     */
+    @Override
+    public Changes changes(long after, long waitMillis) throws PluginException {
+        try {
+            return exits.log().since(after, waitMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PluginException("Interrupted while waiting for changes of " + dir, e);
+        }
+    }
+
+    /** Whether an instance's process is watched for its exit (for tests). */
+    boolean watches(String id) {
+        return exits.watches(id);
+    }
+
+    /** Watches the exit of a running instance's process that this plugin did not start (found by a listing). */
+    private void adopt(String id, InstanceState state) {
+        if (!exits.watches(id)) {
+            state.process().flatMap(ProcessIdentity::handle).ifPresent(h -> exits.adopt(id, h, state.tags()));
+        }
     }
 
     private Process start(Path home, String id, String logicalID, Map<String, String> extraEnv) throws IOException {

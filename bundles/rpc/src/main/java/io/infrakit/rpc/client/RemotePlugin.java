@@ -53,7 +53,17 @@ abstract class RemotePlugin {
                 return;
             }
         }
-        throw new PluginException("Plugin does not support interface " + required + " (" + socket + " implements " + specs + ")");
+        throw unsupported("Plugin does not support interface " + required + " (" + socket + " implements " + specs + ")");
+    }
+
+    /**
+     * The error of a plugin whose handshake does not list the interface.
+     *
+     * @param message what it lacks
+     * @return the error to throw
+     */
+    PluginException unsupported(String message) {
+        return new PluginException(message);
     }
 
     @Override

@@ -80,6 +80,7 @@ public final class RpcClient implements AutoCloseable {
         String t = type == null ? "" : type;
         Object proxy = switch (Spi.of(spi)) {
             case INSTANCE -> new InstanceClient(this, socket, t);
+            case INSTANCE_CHANGES -> new InstanceChangesClient(this, socket);
             case FLAVOR -> new FlavorClient(this, socket, t);
             case GROUP -> new GroupClient(this, socket);
             case MANAGER -> new ManagerClient(this, socket);

@@ -16,6 +16,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -25,12 +26,16 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The {@link DockerEngine} service: Docker Engine API calls over the engine's Unix socket, with the
- * transport of the plugin client (pooled keep-alive connections, caller-thread I/O, a deadline per call).
+ * transport of the plugin client (pooled keep-alive connections, caller-thread I/O, a deadline per call);
+ * streamed answers ({@code /events}) on connections of their own, read by {@link EngineStream}.
  * Only {@code unix://} hosts: TCP and TLS engines are not supported.
  */
 @Component(service = DockerEngine.class, configurationPid = UnixDockerEngine.PID)
@@ -59,8 +64,12 @@ public final class UnixDockerEngine implements DockerEngine, AutoCloseable {
 
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE");
 
+    private static final String CLOSED = "The Docker Engine client was closed (the infrakit rpc bundle stopped or was updated)";
+
     private final UnixHttpClient http = new UnixHttpClient("Docker engine", IDLE_TIMEOUT, MAX_RESPONSE_BYTES);
     private final Duration timeout;
+    private final Set<EngineStream> streams = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     /**
      * Creates the service (from DS).
@@ -86,37 +95,98 @@ public final class UnixDockerEngine implements DockerEngine, AutoCloseable {
 
     @Override
     public RawJson call(String host, String method, String path, RawJson body) throws DockerException {
+        return call(host, method, path, body, timeout);
+    }
+
+    @Override
+    public RawJson call(String host, String method, String path, RawJson body, Duration timeout) throws DockerException {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new DockerException(DockerException.NO_ANSWER, "The timeout of a Docker Engine API call must be positive, not " + timeout);
+        }
+        byte[] content = send(host, method, path, body == null ? null : body.json().getBytes(StandardCharsets.UTF_8), timeout);
+        String text = new String(content, StandardCharsets.UTF_8);
+        return text.isBlank() ? null : new RawJson(text);
+    }
+
+    @Override
+    public byte[] bytes(String host, String method, String path) throws DockerException {
+        return send(host, method, path, null, timeout);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each stream has a connection of its own (never pooled) and a daemon thread reading it, named
+     * {@code docker-stream <path>}. Closing this service ends the streams still open, as failures, so that their
+     * users can open them again on the service that replaces it.
+     */
+    @Override
+    public Closeable stream(String host, String method, String path, Consumer<RawJson> each, Consumer<Throwable> ended) throws DockerException {
+        Path socket = socketOf(host);
+        if (!"GET".equals(method) && !"POST".equals(method)) {
+            throw new DockerException(DockerException.NO_ANSWER, "Unsupported method for a streamed Docker Engine API call: " + method + " (use GET or POST)");
+        }
+        checkPath(path);
+        Objects.requireNonNull(each, "each");
+        Objects.requireNonNull(ended, "ended");
+        if (closed) {
+            throw new DockerException(DockerException.NO_ANSWER, "The Docker Engine client is closed");
+        }
+        EngineStream stream = EngineStream.open(socket, host, method, path, timeout, each, ended, streams::remove);
+        streams.add(stream);
+        if (closed) {
+            // closed while it was opening: end it as close() would have
+            stream.abort(new DockerException(DockerException.NO_ANSWER, CLOSED));
+        }
+        return stream;
+    }
+
+    /** Sends one request and returns the body of a success; errors become {@link DockerException}s. */
+    private byte[] send(String host, String method, String path, byte[] body, Duration callTimeout) throws DockerException {
         Path socket = socketOf(host);
         if (method == null || !METHODS.contains(method)) {
             throw new DockerException(DockerException.NO_ANSWER, "Unsupported Docker Engine API method: " + method + " (use one of " + METHODS + ")");
         }
+        checkPath(path);
+        String call = method + " " + path;
+        UnixHttpClient.Response response;
+        try {
+            response = http.send(socket, method, path, body, callTimeout);
+        } catch (TimeoutException e) {
+            throw new DockerException(DockerException.NO_ANSWER,
+                    "The Docker engine at " + host + " did not answer " + call + " within " + callTimeout.toMillis() + " ms", e);
+        } catch (InterruptedIOException | ClosedByInterruptException e) {
+            Thread.currentThread().interrupt();
+            throw new DockerException(DockerException.NO_ANSWER, "Interrupted while calling the Docker engine at " + host, e);
+        } catch (IOException e) {
+            throw failure(host, call, e);
+        }
+        if (response.status() < 200 || response.status() > 299) {
+            throw new DockerException(response.status(), errorMessage(response.status(), new String(response.content(), StandardCharsets.UTF_8)));
+        }
+        return response.content();
+    }
+
+    private static void checkPath(String path) throws DockerException {
         if (path == null || !path.startsWith("/") || !path.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
             throw new DockerException(DockerException.NO_ANSWER,
                     "Invalid Docker Engine API path: " + path + " (an absolute path with its query, URL-encoded, is required)");
         }
-        String call = method + " " + path;
-        UnixHttpClient.Response response;
-        try {
-            response = http.send(socket, method, path, body == null ? null : body.json().getBytes(StandardCharsets.UTF_8), timeout);
-        } catch (TimeoutException e) {
-            throw new DockerException(DockerException.NO_ANSWER,
-                    "The Docker engine at " + host + " did not answer " + call + " within " + timeout.toMillis() + " ms", e);
-        } catch (InterruptedIOException | ClosedByInterruptException e) {
-            Thread.currentThread().interrupt();
-            throw new DockerException(DockerException.NO_ANSWER, "Interrupted while calling the Docker engine at " + host, e);
-        } catch (ConnectException | NoSuchFileException | AccessDeniedException e) {
-            throw new DockerException(DockerException.NO_ANSWER, "Cannot connect to the Docker engine at " + host + ": " + reason(e), e);
-        } catch (IOException e) {
-            if (isConnectFailure(e)) {
-                throw new DockerException(DockerException.NO_ANSWER, "Cannot connect to the Docker engine at " + host + ": " + reason(e), e);
-            }
-            throw new DockerException(DockerException.NO_ANSWER, "Call " + call + " to the Docker engine at " + host + " failed: " + e.getMessage(), e);
+    }
+
+    /**
+     * The error of a call that got no answer: the engine could not be reached, or the exchange broke.
+     *
+     * @param host the engine's address
+     * @param call the method and path, for the message
+     * @param e what failed
+     * @return the error
+     */
+    static DockerException failure(String host, String call, IOException e) {
+        if (e instanceof ConnectException || e instanceof NoSuchFileException || e instanceof AccessDeniedException || isConnectFailure(e)) {
+            return new DockerException(DockerException.NO_ANSWER, "Cannot connect to the Docker engine at " + host + ": " + reason(e), e);
         }
-        String text = new String(response.content(), StandardCharsets.UTF_8);
-        if (response.status() < 200 || response.status() > 299) {
-            throw new DockerException(response.status(), errorMessage(response.status(), text));
-        }
-        return text.isBlank() ? null : new RawJson(text);
+        return new DockerException(DockerException.NO_ANSWER, "Call " + call + " to the Docker engine at " + host + " failed: " + e.getMessage(), e);
     }
 
     /**
@@ -185,10 +255,14 @@ public final class UnixDockerEngine implements DockerEngine, AutoCloseable {
         return m == null ? e.getClass().getSimpleName() : m;
     }
 
-    /** Closes the idle connections. */
+    /** Closes the idle connections, and ends the open streams as failures. */
     @Deactivate
     @Override
     public void close() {
+        closed = true;
         http.close();
+        for (EngineStream stream : streams) {
+            stream.abort(new DockerException(DockerException.NO_ANSWER, CLOSED));
+        }
     }
 }

@@ -45,7 +45,8 @@ import java.util.stream.Stream;
  * in the plugins directory is called through a client proxy. Proxies are cached per socket file, so a
  * plugin process that restarts (a new socket file) is handshaken again. While a {@link ControllerObserver}
  * is registered, every plugin handed out is wrapped so that each of its calls is timed and told to the observers
- * (see {@link ObservedPlugin}); with none, plugins are handed out as they are.
+ * (see {@link ObservedPlugin}; not {@code InstanceChanges}, whose calls wait for changes); with none, plugins are
+ * handed out as they are.
  */
 @Component(service = PluginRegistry.class, configurationPid = RpcConfig.PID)
 public final class LocalOrRemoteRegistry implements PluginRegistry {
@@ -121,7 +122,7 @@ public final class LocalOrRemoteRegistry implements PluginRegistry {
     public <T> T lookup(String name, Class<T> spiType) throws PluginNotFoundException {
         Spi spi = Spi.of(spiType);
         T plugin = find(name, spi, spiType);
-        return observers.isEmpty() ? plugin : ObservedPlugin.wrap(name, spi, spiType, plugin, observers);
+        return observers.isEmpty() || !ObservedPlugin.isTimed(spi) ? plugin : ObservedPlugin.wrap(name, spi, spiType, plugin, observers);
     }
 
     private <T> T find(String name, Spi spi, Class<T> spiType) throws PluginNotFoundException {

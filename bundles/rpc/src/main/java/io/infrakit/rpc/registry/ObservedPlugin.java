@@ -40,6 +40,17 @@ final class ObservedPlugin implements InvocationHandler {
     }
 
     /**
+     * Tells whether the calls of an interface are timed. {@code InstanceChanges} is not: its one call is a long poll
+     * that waits for changes up to 30 s by design, and would only fill the latency histogram with its waits.
+     *
+     * @param spi the interface
+     * @return {@code true} if plugins of it are wrapped
+     */
+    static boolean isTimed(Spi spi) {
+        return spi != Spi.INSTANCE_CHANGES;
+    }
+
+    /**
      * Wraps a plugin.
      *
      * @param <T> the plugin interface

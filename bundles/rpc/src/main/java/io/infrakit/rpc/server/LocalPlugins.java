@@ -7,6 +7,7 @@ import io.infrakit.spi.PluginName;
 import io.infrakit.spi.flavor.FlavorPlugin;
 import io.infrakit.spi.group.GroupControl;
 import io.infrakit.spi.group.GroupPlugin;
+import io.infrakit.spi.instance.InstanceChanges;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.manager.Manager;
 
@@ -230,6 +231,16 @@ public final class LocalPlugins {
 
     void unbindInstance(ComponentServiceObjects<InstancePlugin> plugin, Map<String, Object> properties) {
         remove(Spi.INSTANCE, properties);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = TARGET)
+    void bindInstanceChanges(ComponentServiceObjects<InstanceChanges> plugin, Map<String, Object> properties) {
+        add(Spi.INSTANCE_CHANGES, properties, plugin::getService, vendor(plugin));
+    }
+
+    void unbindInstanceChanges(ComponentServiceObjects<InstanceChanges> plugin, Map<String, Object> properties) {
+        remove(Spi.INSTANCE_CHANGES, properties);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

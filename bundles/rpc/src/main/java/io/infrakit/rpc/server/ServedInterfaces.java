@@ -11,6 +11,7 @@ import io.infrakit.rpc.wire.GroupMessages.DescribeGroupResponse;
 import io.infrakit.rpc.wire.GroupMessages.GroupIdRequest;
 import io.infrakit.rpc.wire.GroupMessages.InspectGroupsResponse;
 import io.infrakit.rpc.wire.GroupMessages.IsLeaderResponse;
+import io.infrakit.rpc.wire.InstanceChangesMessages;
 import io.infrakit.rpc.wire.InstanceMessages;
 import io.infrakit.rpc.wire.Spi;
 import io.infrakit.spi.flavor.FlavorPlugin;
@@ -19,6 +20,7 @@ import io.infrakit.spi.group.GroupControl;
 import io.infrakit.spi.group.GroupPlugin;
 import io.infrakit.spi.group.GroupSpec;
 import io.infrakit.spi.instance.Description;
+import io.infrakit.spi.instance.InstanceChanges;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.instance.InstanceSpec;
 import io.infrakit.spi.manager.Manager;
@@ -68,6 +70,10 @@ final class ServedInterfaces {
                         InstanceMessages.DescribeInstancesRequest::type,
                         (p, r, t) -> new InstanceMessages.DescribeInstancesResponse(t,
                                 p.describeInstances(orElse(r.tags(), Map.of()))))));
+        METHODS.put(Spi.INSTANCE_CHANGES, Map.of(
+                "Changes", ServedMethod.<InstanceChanges, InstanceChangesMessages.ChangesRequest>untyped(
+                        InstanceChangesMessages.ChangesRequest.class, InstanceChanges.Changes.class,
+                        (p, r, t) -> p.changes(r.after(), InstanceChangesMessages.cappedWait(r.waitMillis())))));
         METHODS.put(Spi.FLAVOR, Map.of(
                 "Validate", new ServedMethod<FlavorPlugin, FlavorMessages.ValidateRequest>(
                         FlavorMessages.ValidateRequest.class, TypedOk.class, FlavorMessages.ValidateRequest::type, (p, r, t) -> {

@@ -28,6 +28,7 @@ import io.infrakit.spi.group.GroupDescription;
 import io.infrakit.spi.group.GroupEvent;
 import io.infrakit.spi.group.GroupStatus;
 import io.infrakit.spi.group.Revision;
+import io.infrakit.spi.instance.InstanceChanges;
 import io.infrakit.spi.registry.PluginInfo;
 
 import java.io.IOException;
@@ -69,6 +70,7 @@ public final class Json {
             .addMixIn(GroupEvent.class, GroupEventOptionals.class)
             .addMixIn(Revision.class, RevisionOptionals.class)
             .addMixIn(PluginInfo.class, PluginInfoOptionals.class)
+            .addMixIn(InstanceChanges.Change.class, ChangeOptionals.class)
             .addModule(new SimpleModule("infrakit-raw-json")
                     .addSerializer(RawJson.class, new RawJsonSerializer())
                     .addDeserializer(RawJson.class, new RawJsonDeserializer()))
@@ -281,6 +283,12 @@ public final class Json {
     private interface PluginInfoOptionals {
         @JsonInclude(JsonInclude.Include.NON_NULL)
         String bundle();
+    }
+
+    /** A change without a detail leaves it out. */
+    private interface ChangeOptionals {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        String detail();
     }
 
     /** A plain commit has no reason. */

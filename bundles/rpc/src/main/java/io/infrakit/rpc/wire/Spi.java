@@ -4,6 +4,7 @@ import io.infrakit.spi.InterfaceSpec;
 import io.infrakit.spi.flavor.FlavorPlugin;
 import io.infrakit.spi.group.GroupControl;
 import io.infrakit.spi.group.GroupPlugin;
+import io.infrakit.spi.instance.InstanceChanges;
 import io.infrakit.spi.instance.InstancePlugin;
 import io.infrakit.spi.manager.Manager;
 
@@ -14,6 +15,11 @@ import io.infrakit.spi.manager.Manager;
 public enum Spi {
     /** {@code Instance} 0.3.0. */
     INSTANCE(InstancePlugin.class, "Instance", InstancePlugin.INTERFACE, true),
+    /**
+     * {@code InstanceChanges} 0.1.0: an instance plugin's long poll of the changes of its instances (this product's,
+     * beside {@code Instance}; optional). Untyped: one log per plugin name, whatever sub-type an instance has.
+     */
+    INSTANCE_CHANGES(InstanceChanges.class, "InstanceChanges", InstanceChanges.INTERFACE, false),
     /** {@code Flavor} 0.1.0. */
     FLAVOR(FlavorPlugin.class, "Flavor", FlavorPlugin.INTERFACE, true),
     /** {@code Group} 0.1.0. */
@@ -96,7 +102,7 @@ public enum Spi {
                 return spi;
             }
         }
-        throw new IllegalArgumentException(type.getName() + " is not a plugin interface; use InstancePlugin, FlavorPlugin, GroupPlugin, Manager or GroupControl");
+        throw new IllegalArgumentException(type.getName() + " is not a plugin interface; use InstancePlugin, InstanceChanges, FlavorPlugin, GroupPlugin, Manager or GroupControl");
     }
 
     /**

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -23,6 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** The Docker Engine client against a canned engine on a real Unix socket. */
@@ -221,6 +226,211 @@ class UnixDockerEngineTest {
             assertTrue(e.getMessage().startsWith("Invalid Docker Engine API path: "), e.getMessage());
         }
         assertEquals(0, engine.connections.get());
+    }
+
+    /** What a stream delivered: its values, then its end ({@code "ended: null"} or the failure's message). */
+    private static final class Heard {
+        final BlockingQueue<String> values = new LinkedBlockingQueue<>();
+        final BlockingQueue<String> ends = new LinkedBlockingQueue<>();
+
+        void value(RawJson json) {
+            values.add(json.json());
+        }
+
+        void end(Throwable failure) {
+            ends.add("ended: " + (failure == null ? null : failure.getMessage()));
+        }
+
+        String next() throws InterruptedException {
+            String value = values.poll(5, TimeUnit.SECONDS);
+            if (value == null) {
+                throw new AssertionError("no value within 5 s");
+            }
+            return value;
+        }
+
+        String end() throws InterruptedException {
+            String end = ends.poll(5, TimeUnit.SECONDS);
+            if (end == null) {
+                throw new AssertionError("the stream did not end within 5 s");
+            }
+            return end;
+        }
+    }
+
+    private static final String STREAM_HEAD = "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+    private static String chunk(String text) {
+        return Integer.toHexString(text.getBytes(StandardCharsets.UTF_8).length) + "\r\n" + text + "\r\n";
+    }
+
+    @Test
+    void aStreamHandsOverEachValueAsItComesNotAtTheEnd() throws Exception {
+        CountDownLatch second = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        engine.then((c, request) -> {
+            // a value split across two chunks, the second only once the first value was taken
+            CannedUnixServer.write(c, STREAM_HEAD + chunk("{\"Action\":\"die\",\"id\":\"a\"}\n{\"Action\":"));
+            await(second);
+            CannedUnixServer.write(c, chunk("\"destroy\",\"id\":\"a\"}\r\n\n"));
+            await(finish);
+            CannedUnixServer.write(c, chunk("{\"last\":true}") + "0\r\n\r\n");
+            return true;
+        });
+        Heard heard = new Heard();
+        Closeable stream = docker.stream(host, "GET", "/events?filters=%7B%7D", heard::value, heard::end);
+        try {
+            assertEquals("{\"Action\":\"die\",\"id\":\"a\"}", heard.next());
+            assertTrue(heard.values.isEmpty(), "half a value is not a value");
+            second.countDown();
+            assertEquals("{\"Action\":\"destroy\",\"id\":\"a\"}", heard.next(), "the line end is CR LF, and blank lines are skipped");
+            assertTrue(heard.ends.isEmpty(), "the answer goes on");
+            finish.countDown();
+            assertEquals("{\"last\":true}", heard.next(), "a last value without a line end");
+            assertEquals("ended: null", heard.end());
+        } finally {
+            stream.close();
+        }
+        assertEquals("GET /events?filters=%7B%7D HTTP/1.1", engine.requests.get(0).requestLine());
+        assertTrue(heard.ends.isEmpty(), "ended once");
+    }
+
+    @Test
+    void aStreamedPostSaysItHasNoBodyAndAnErrorStatusIsThrownWithTheEnginesWords() throws Exception {
+        engine.then(answer(404, "{\"message\":\"pull access denied for nothere, repository does not exist\"}"));
+        Heard heard = new Heard();
+        DockerException e = assertThrows(DockerException.class,
+                () -> docker.stream(host, "POST", "/images/create?fromImage=nothere&tag=1", heard::value, heard::end));
+        assertEquals(404, e.status());
+        assertEquals("pull access denied for nothere, repository does not exist", e.getMessage());
+        assertTrue(engine.requests.get(0).hasHeader("Content-Length: 0"), engine.requests.get(0).head());
+        assertTrue(heard.values.isEmpty());
+        assertTrue(heard.ends.isEmpty(), "the caller has the error: ended is not called");
+    }
+
+    @Test
+    void closingAStreamEndsTheRequestWithoutCallingEnded() throws Exception {
+        engine.then((c, request) -> {
+            CannedUnixServer.write(c, STREAM_HEAD + chunk("{\"n\":1}\n"));
+            // the engine would go on forever: wait for the client to hang up
+            return c.read(java.nio.ByteBuffer.allocate(1)) >= 0;
+        });
+        Heard heard = new Heard();
+        Closeable stream = docker.stream(host, "GET", "/events", heard::value, heard::end);
+        assertEquals("{\"n\":1}", heard.next());
+        stream.close();
+        assertEquals(Integer.valueOf(1), engine.closedByServer.poll(5, TimeUnit.SECONDS), "the connection is closed");
+        assertTrue(heard.ends.isEmpty(), "not ended: closed");
+    }
+
+    @Test
+    void anAnswerCutShortEndsTheStreamAsAFailure() throws Exception {
+        engine.then((c, request) -> {
+            CannedUnixServer.write(c, STREAM_HEAD + chunk("{\"n\":1}\n"));
+            return false;
+        });
+        Heard heard = new Heard();
+        Closeable stream = docker.stream(host, "GET", "/events", heard::value, heard::end);
+        try {
+            assertEquals("{\"n\":1}", heard.next());
+            assertEquals("ended: Call GET /events to the Docker engine at " + host
+                    + " failed: the Docker engine closed the connection in the middle of its answer", heard.end());
+        } finally {
+            stream.close();
+        }
+    }
+
+    @Test
+    void aConsumerThatThrowsEndsTheStreamWithItsFailure() throws Exception {
+        engine.then((c, request) -> {
+            CannedUnixServer.write(c, STREAM_HEAD + chunk("{\"n\":1}\n{\"n\":2}\n"));
+            return c.read(java.nio.ByteBuffer.allocate(1)) >= 0;
+        });
+        Heard heard = new Heard();
+        docker.stream(host, "GET", "/events", json -> {
+            heard.value(json);
+            throw new IllegalStateException("cannot take " + json);
+        }, heard::end);
+        assertEquals("{\"n\":1}", heard.next());
+        assertEquals("ended: cannot take {\"n\":1}", heard.end());
+        assertTrue(heard.values.isEmpty(), "nothing after the failure");
+    }
+
+    @Test
+    void closingTheServiceEndsItsOpenStreamsAsFailuresSoThatTheirUsersOpenThemAgain() throws Exception {
+        engine.then((c, request) -> {
+            CannedUnixServer.write(c, STREAM_HEAD);
+            return c.read(java.nio.ByteBuffer.allocate(1)) >= 0;
+        });
+        Heard heard = new Heard();
+        docker.stream(host, "GET", "/events", heard::value, heard::end);
+        docker.close();
+        assertEquals("ended: The Docker Engine client was closed (the infrakit rpc bundle stopped or was updated)", heard.end());
+        DockerException after = assertThrows(DockerException.class, () -> docker.stream(host, "GET", "/events", heard::value, heard::end));
+        assertEquals("The Docker Engine client is closed", after.getMessage());
+    }
+
+    @Test
+    void aStreamFromAnEngineThatIsDownOrSilentFailsWithTheCallsWords() throws Exception {
+        Heard heard = new Heard();
+        Path missing = dir.resolve("missing.sock");
+        DockerException down = assertThrows(DockerException.class, () -> docker.stream("unix://" + missing, "GET", "/events", heard::value, heard::end));
+        assertEquals("Cannot connect to the Docker engine at unix://" + missing + ": no such socket. Is the docker daemon running?", down.getMessage());
+        try (UnixDockerEngine quick = new UnixDockerEngine(Duration.ofMillis(300))) {
+            engine.then((c, request) -> c.read(java.nio.ByteBuffer.allocate(1)) >= 0);
+            DockerException silent = assertThrows(DockerException.class, () -> quick.stream(host, "GET", "/events", heard::value, heard::end));
+            assertEquals("The Docker engine at " + host + " did not answer GET /events within 300 ms", silent.getMessage());
+        }
+        assertThrows(DockerException.class, () -> docker.stream(host, "DELETE", "/events", heard::value, heard::end));
+        assertTrue(heard.ends.isEmpty());
+    }
+
+    @Test
+    void rawBytesAreReturnedAsTheyAreAndAnErrorCarriesTheEnginesMessage() throws Exception {
+        byte[] frames = {1, 0, 0, 0, 0, 0, 0, 3, 'o', 'k', '\n', 2, 0, 0, 0, 0, 0, 0, 2, '!', '\n'};
+        engine.then((c, request) -> {
+            CannedUnixServer.write(c, "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.raw-stream\r\nContent-Length: " + frames.length + "\r\n\r\n");
+            java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(frames);
+            while (body.hasRemaining()) {
+                c.write(body);
+            }
+            return true;
+        }).then(answer(404, "{\"message\":\"No such container: c\"}"));
+        assertEquals(java.util.Arrays.toString(frames), java.util.Arrays.toString(docker.bytes(host, "GET", "/containers/c/logs?stdout=1&stderr=1&tail=20")));
+        DockerException e = assertThrows(DockerException.class, () -> docker.bytes(host, "GET", "/containers/c/logs?stdout=1"));
+        assertEquals(404, e.status());
+        assertEquals("No such container: c", e.getMessage());
+    }
+
+    @Test
+    void aCallWithATimeoutOfItsOwnMayTakeLongerThanTheServicesTimeout() throws Exception {
+        try (UnixDockerEngine quick = new UnixDockerEngine(Duration.ofMillis(200))) {
+            engine.then((c, request) -> {
+                // an engine stopping a container that takes its time: longer than the service's 200 ms
+                try {
+                    TimeUnit.MILLISECONDS.sleep(600);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                CannedUnixServer.write(c, "HTTP/1.1 204 No Content\r\n\r\n");
+                return true;
+            });
+            long start = System.nanoTime();
+            assertNull(quick.call(host, "POST", "/containers/c/stop?t=1", null, Duration.ofSeconds(5)));
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) >= 550, "it waited for the answer");
+            assertEquals(List.of("POST /containers/c/stop?t=1 HTTP/1.1"), engine.requests.stream().map(CannedUnixServer.Request::requestLine).toList());
+            assertThrows(DockerException.class, () -> quick.call(host, "POST", "/containers/c/stop", null, Duration.ZERO));
+        }
+    }
+
+    private static void await(CountDownLatch latch) throws IOException {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IOException("the test did not go on");
+            }
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
     }
 
     /** An answer with a status and a JSON body with its Content-Length, as the engine writes small answers. */

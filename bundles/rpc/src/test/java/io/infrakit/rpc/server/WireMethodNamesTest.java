@@ -35,5 +35,6 @@ class WireMethodNamesTest {
         assertEquals("Flavor.Healthy", Spi.FLAVOR.wireMethod("healthy"));
         assertEquals("GroupControl.Events", Spi.GROUP_CONTROL.wireMethod("events"));
         assertEquals("Manager.IsLeader", Spi.MANAGER.wireMethod("isLeader"));
+        assertEquals("InstanceChanges.Changes", Spi.INSTANCE_CHANGES.wireMethod("changes"));
     }
 }

@@ -14,6 +14,7 @@ import io.infrakit.spi.group.GroupEvent;
 import io.infrakit.spi.group.GroupSpec;
 import io.infrakit.spi.instance.Attachment;
 import io.infrakit.spi.instance.Description;
+import io.infrakit.spi.instance.InstanceChanges;
 import io.infrakit.spi.instance.InstanceSpec;
 import io.infrakit.spi.registry.PluginInfo;
 
@@ -162,6 +163,22 @@ class WireFormatTest {
         PluginInfo local = new PluginInfo("instance-file", true, specs, List.of(), null, null, "io.infrakit.instance.file/0.1.0");
         assertTrue(json(local).endsWith(",\"Bundle\":\"io.infrakit.instance.file/0.1.0\"}"), json(local));
         assertEquals(local, read(json(local), PluginInfo.class));
+    }
+
+    @Test
+    void instanceChangesHaveGoNamesAndLeaveOutAMissingDetail() throws IOException {
+        InstanceChanges.Changes answer = new InstanceChanges.Changes(42, List.of(
+                new InstanceChanges.Change("i-1", Map.of("infrakit.group", "web"), InstanceChanges.Kind.GONE, "exit code 137"),
+                new InstanceChanges.Change("i-2", null, InstanceChanges.Kind.CHANGED, null)), false);
+        String text = json(answer);
+        assertEquals("{\"Seq\":42,\"Changes\":[{\"Instance\":\"i-1\",\"Tags\":{\"infrakit.group\":\"web\"},\"Kind\":\"Gone\","
+                + "\"Detail\":\"exit code 137\"},{\"Instance\":\"i-2\",\"Tags\":{},\"Kind\":\"Changed\"}],\"Reset\":false}", text);
+        assertEquals(answer, read(text, InstanceChanges.Changes.class));
+        assertEquals(new InstanceChanges.Changes(7, List.of(), true), read("{\"seq\":7,\"changes\":null,\"reset\":true,\"More\":1}",
+                InstanceChanges.Changes.class), "a plugin in another language: any case, null for no changes, unknown keys ignored");
+        assertEquals(new InstanceChangesMessages.ChangesRequest(5, 30_000), read("{\"After\":5,\"WaitMillis\":30000}",
+                InstanceChangesMessages.ChangesRequest.class));
+        assertThrows(IOException.class, () -> read("{\"After\":\"5\"}", InstanceChangesMessages.ChangesRequest.class), "a number, as in Go");
     }
 
     @Test

@@ -1,9 +1,10 @@
 /**
  * Access to the Docker Engine API ({@link io.infrakit.spi.docker.DockerEngine}), for the Swarm manager
- * backend and the Swarm flavor.
+ * backend, the Swarm flavor and the Docker instance plugin. 0.3.0 adds calls with a timeout of their own, raw
+ * answers and streamed answers.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package io.infrakit.spi.docker;
 
 import org.osgi.annotation.bundle.Export;
