@@ -317,7 +317,7 @@ final class GroupSupervisor {
      * so 500 signals make one or two cycles, never 500. Cycles stay serialised on the loop, so a signal racing a poll
      * cannot make two cycles act on one listing. And signals run at most {@link SignalBudget#BURST} cycles at once in
      * {@link SignalBudget#WINDOW_MILLIS} ms: a member that dies as soon as it is replaced is not replaced faster than
-     * about once a second (a crash loop is no storm).
+     * a few times a second (a crash loop is no storm).
      */
     void signal() {
         synchronized (this) {

@@ -5,17 +5,17 @@ import java.util.Deque;
 
 /**
  * How often a group's signals may run a cycle at once: {@value #BURST} within {@value #WINDOW_MILLIS} ms, then one
- * per {@value #WINDOW_MILLIS} / {@value #BURST} ms on average. A member lost now and then is replaced at once; a
- * crash loop (a replacement that dies as soon as it starts, its death signalled at once) is replaced about once a
- * second, as the poll did before signals, instead of as fast as it dies. Its methods are called under the
- * supervisor's lock.
+ * per {@value #WINDOW_MILLIS} / {@value #BURST} ms on average. Members lost now and then, even a few a second, are
+ * replaced at once; a crash loop (a replacement that dies as soon as it starts, its death signalled at once) is
+ * replaced a few times a second at most (these signals, and the cycle that confirms each creation a second later)
+ * instead of as fast as it dies. Its methods are called under the supervisor's lock.
  */
 final class SignalBudget {
 
     /** Cycles a group's signals may run at once in a window. */
-    static final int BURST = 5;
+    static final int BURST = 20;
     /** The window. */
-    static final long WINDOW_MILLIS = 5_000;
+    static final long WINDOW_MILLIS = 10_000;
 
     private final Deque<Long> recent = new ArrayDeque<>();
 

@@ -14,7 +14,8 @@ class SignalBudgetTest {
             assertEquals(0, budget.delay(now + i * 10), "signal " + i);
             budget.spend(now + i * 10);
         }
-        assertEquals(SignalBudget.WINDOW_MILLIS - 50, budget.delay(now + 50), "the sixth waits for the first to leave the window");
+        long next = now + SignalBudget.BURST * 10L;
+        assertEquals(SignalBudget.WINDOW_MILLIS - SignalBudget.BURST * 10L, budget.delay(next), "one more waits for the first to leave the window");
         assertEquals(0, budget.delay(now + SignalBudget.WINDOW_MILLIS));
         budget.spend(now + SignalBudget.WINDOW_MILLIS);
         assertEquals(10, budget.delay(now + SignalBudget.WINDOW_MILLIS), "then one as each earlier one leaves it");

@@ -182,9 +182,14 @@ public final class DockerInstancePlugin implements InstancePlugin, InstanceChang
     @Deactivate
     @Override
     public void close() {
+        stopFollowingEvents();
+        changes.close();
+    }
+
+    /** Stops following the engine's events: from now on only the listings notice containers that died. */
+    void stopFollowingEvents() {
         events.close();
         worker.shutdownNow();
-        changes.close();
     }
 
     /**

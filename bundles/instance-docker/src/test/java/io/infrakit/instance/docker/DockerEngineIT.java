@@ -243,7 +243,7 @@ class DockerEngineIT {
         // a plugin object that does not follow the events (and no other that does): only its listings notice
         plugin.close();
         DockerInstancePlugin deaf = plugin(name, Duration.ofSeconds(1));
-        deaf.close();
+        deaf.stopFollowingEvents();
         String lives = deaf.provision(spec(properties(""), TAGS, "exec sleep 600"));
         String exits = deaf.provision(spec(properties(""), TAGS, "echo cannot find my config; exit 3"));
         long seq = deaf.changes(0, 0).seq();

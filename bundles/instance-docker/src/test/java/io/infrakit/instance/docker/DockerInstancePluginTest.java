@@ -312,10 +312,12 @@ class DockerInstancePluginTest {
     }
 
     @Test
-    void closingThePluginStopsFollowingTheEvents() {
+    void closingThePluginStopsFollowingTheEventsAndSendsItsWaitersToLookItUpAgain() throws Exception {
+        long seq = plugin.changes(0, 0).seq();
         plugin.close();
         assertEquals(0, engine.eventStreams());
         assertFalse(plugin.isFollowingEvents());
+        assertTrue(plugin.changes(seq, InstanceChanges.MAX_WAIT_MILLIS).reset(), "answered at once, with a reset");
     }
 
     @Test
