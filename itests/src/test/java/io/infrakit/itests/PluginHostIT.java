@@ -243,7 +243,8 @@ public class PluginHostIT {
         Path flavorVanilla = awaitPluginSocket("flavor-vanilla");
 
         assertTrue(instanceFile + " is a Unix domain socket", SocketFiles.isSocket(instanceFile));
-        assertEquals(List.of(new InterfaceSpec("Instance", "0.3.0")), client.handshake(instanceFile));
+        // Instance first, as the Go plugins answer; then the changes it tells at once (InstanceChanges, optional)
+        assertEquals(List.of(new InterfaceSpec("Instance", "0.3.0"), new InterfaceSpec("InstanceChanges", "0.1.0")), client.handshake(instanceFile));
         assertEquals(List.of(new InterfaceSpec("Flavor", "0.1.0")), client.handshake(flavorVanilla));
 
         // fileinstall (3.7.4 in Karaf 4.4) makes <factory pid>-<name>.cfg a named factory configuration

@@ -404,7 +404,8 @@ public class PluginLifecycleIT {
         SocketFiles.awaitAbsent(socketB, SOCKET_GONE_WAIT);
         assertEquals(1, fileNames(dirA).size());
         assertEquals(1, fileNames(dirB).size());
-        assertEquals("the default instance-file plugin still answers", List.of(new InterfaceSpec("Instance", "0.3.0")),
+        assertEquals("the default instance-file plugin still answers", List.of(new InterfaceSpec("Instance", "0.3.0"),
+                        new InterfaceSpec("InstanceChanges", "0.1.0")),
                 client.handshake(pluginsDir.resolve("instance-file")));
     }
 
