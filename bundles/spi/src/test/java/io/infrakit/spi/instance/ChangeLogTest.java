@@ -35,13 +35,7 @@ class ChangeLogTest {
     void aWaitingCallerIsWokenByTheNextChange() throws Exception {
         ChangeLog log = new ChangeLog(10);
         long seq = log.since(0, 0).seq();
-        CompletableFuture<InstanceChanges.Changes> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return log.since(seq, InstanceChanges.MAX_WAIT_MILLIS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<InstanceChanges.Changes> waiting = waitAfter(log, seq);
         log.record(gone("c"));
         InstanceChanges.Changes woken = waiting.get(10, TimeUnit.SECONDS);
         assertEquals("c", woken.changes().get(0).instance());
@@ -64,15 +58,20 @@ class ChangeLogTest {
     void closingAnswersTheWaitingCallersAtOnceWithAReset() throws Exception {
         ChangeLog log = new ChangeLog(10);
         long seq = log.since(0, 0).seq();
-        CompletableFuture<InstanceChanges.Changes> waiting = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<InstanceChanges.Changes> waiting = waitAfter(log, seq);
+        log.close();
+        assertTrue(waiting.get(10, TimeUnit.SECONDS).reset());
+        assertTrue(log.since(seq, InstanceChanges.MAX_WAIT_MILLIS).reset(), "and later callers, without waiting");
+    }
+
+    /** A caller waiting, on another thread, for the changes after {@code seq}. */
+    private static CompletableFuture<InstanceChanges.Changes> waitAfter(ChangeLog log, long seq) {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return log.since(seq, InstanceChanges.MAX_WAIT_MILLIS);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
-        log.close();
-        assertTrue(waiting.get(10, TimeUnit.SECONDS).reset());
-        assertTrue(log.since(seq, InstanceChanges.MAX_WAIT_MILLIS).reset(), "and later callers, without waiting");
     }
 }
